@@ -1,0 +1,121 @@
+// The public error policy: BirdError → allowlisted GraphQL error codes; everything else is masked.
+import { GraphQLError } from 'graphql';
+import { BirdError } from './bird/errors.ts';
+
+/**
+ * The only `extensions.code` values a client ever sees from an execution error, besides the ones graphql-js and yoga
+ * produce for parsing and validation (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST). Clients branch
+ * on these; the messages are ours and may change.
+ */
+export const PUBLIC_ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'UPSTREAM_UNAVAILABLE',
+] as const;
+export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
+
+const PUBLIC = new Set<string>(PUBLIC_ERROR_CODES);
+
+/** An error we raise on purpose: it reaches the client with its code and message. */
+export function publicError(code: PublicErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}
+
+export function badUserInput(message: string, extensions: Record<string, unknown> = {}) {
+  return publicError('BAD_USER_INPUT', message, extensions);
+}
+
+/**
+ * Maps a Bird client failure to what the caller may see. Bird's body, the URL and the credential are never echoed:
+ * only our message, the code and, for rate limits, when to retry.
+ */
+export function fromBirdError(error: BirdError): { code: PublicErrorCode; message: string; extensions: Record<string, unknown> } {
+  switch (error.code) {
+    case 'NOT_FOUND':
+      return { code: 'NOT_FOUND', message: 'The requested Bird resource does not exist.', extensions: {} };
+    case 'UNAUTHENTICATED':
+      return { code: 'UNAUTHENTICATED', message: 'Bird did not accept the access key.', extensions: {} };
+    case 'FORBIDDEN':
+      return { code: 'FORBIDDEN', message: 'The access key may not access this Bird resource.', extensions: {} };
+    case 'RATE_LIMITED': {
+      const extensions: Record<string, unknown> = {};
+      if (error.retryAfterMs !== undefined) extensions.retryAfter = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+      return { code: 'RATE_LIMITED', message: 'Bird rate limit reached; retry later.', extensions };
+    }
+    case 'INVALID_ID':
+      return { code: 'BAD_USER_INPUT', message: 'Invalid identifier.', extensions: {} };
+    case 'INVALID_REQUEST': {
+      const fields = error.details ? Object.keys(error.details) : [];
+      return {
+        code: 'BAD_USER_INPUT',
+        message: 'Bird rejected the request as invalid.',
+        extensions: fields.length > 0 ? { fields } : {},
+      };
+    }
+    case 'CONFLICT':
+      return { code: 'CONFLICT', message: 'Bird refused the request because of a conflicting state.', extensions: {} };
+    default:
+      return { code: 'UPSTREAM_UNAVAILABLE', message: 'Bird is unavailable or answered unexpectedly.', extensions: {} };
+  }
+}
+
+function findBirdError(error: unknown): BirdError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof BirdError) return current;
+    current = (current as { originalError?: unknown; cause?: unknown }).originalError ?? undefined;
+  }
+  return undefined;
+}
+
+/**
+ * yoga's `maskedErrors.maskError`. Keeps graphql-js/yoga request errors (they describe the caller's own document),
+ * our deliberate public errors, and maps Bird failures to coded errors; anything else becomes "Unexpected error."
+ * with no stack, cause or original message, whatever NODE_ENV says.
+ */
+export function maskError(error: unknown, message: string): Error {
+  if (error instanceof GraphQLError) {
+    const original = error.originalError;
+    const bird = findBirdError(original);
+    if (bird) {
+      const mapped = fromBirdError(bird);
+      return new GraphQLError(mapped.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { ...mapped.extensions, code: mapped.code },
+      });
+    }
+    // No original error: a parse, validation or variable-coercion error about the caller's own request.
+    if (!original) return error;
+    // A GraphQLError we threw on purpose (possibly wrapped by graphql-js with the path).
+    if (original instanceof GraphQLError && PUBLIC.has(String(original.extensions.code))) {
+      return new GraphQLError(original.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: original.extensions,
+      });
+    }
+    if (PUBLIC.has(String(error.extensions.code)) && original instanceof GraphQLError) return error;
+    return new GraphQLError(message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+  }
+  const bird = findBirdError(error);
+  if (bird) {
+    const mapped = fromBirdError(bird);
+    return new GraphQLError(mapped.message, { extensions: { ...mapped.extensions, code: mapped.code } });
+  }
+  return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}

@@ -1,0 +1,152 @@
+// Batch functions behind the loadable refs: keys → results in key order; null for NOT_FOUND, an Error for any other failure.
+//
+// A key is a string holding every REST path parameter its resource needs (`<workspaceId>:<channelId>` for a channel),
+// so one key is always one well-formed upstream call. Loaders are created per request by the Pothos refs
+// (`Ref.getDataloader(ctx)`), so no cache ever crosses requests or credentials. They know no GraphQL.
+import { BirdError } from './bird/errors.ts';
+import type { Channel, Contact, Interaction, Message, Workspace } from './bird/types.ts';
+import { type Context, callOptions } from './context.ts';
+
+/** The backing models of the graph: Bird's wire objects, plus the workspace they were read from where Bird omits it. */
+export type WorkspaceModel = Workspace;
+export type ChannelModel = Channel & { workspaceId: string };
+export type MessageModel = Message & { workspaceId: string };
+export type InteractionModel = Interaction & { workspaceId: string };
+export type ContactModel = Contact & { workspaceId: string };
+
+/** Bird has no batch endpoint for contacts or messages: fan out, but keep under its 50 GET/s per workspace. */
+export const FAN_OUT_CONCURRENCY = 8;
+/** Channel ids per list call: well under Bird's 1,000 limit, and keeps the query string a few kilobytes long. */
+export const CHANNEL_BATCH_SIZE = 100;
+
+export const keys = {
+  workspace: (organizationId: string, workspaceId: string) => `${organizationId}:${workspaceId}`,
+  channel: (workspaceId: string, channelId: string) => `${workspaceId}:${channelId}`,
+  message: (workspaceId: string, channelId: string, messageId: string) => `${workspaceId}:${channelId}:${messageId}`,
+  contact: (workspaceId: string, contactId: string) => `${workspaceId}:${contactId}`,
+  interaction: (workspaceId: string, channelId: string, messageId: string, interactionId: string) =>
+    `${workspaceId}:${channelId}:${messageId}:${interactionId}`,
+};
+
+function split(key: string, parts: number): string[] {
+  const values = key.split(':');
+  // Keys come from our own code or from a global ID whose parts were checked as UUIDs; anything else is a bug.
+  if (values.length !== parts) throw new Error(`Malformed loader key with ${values.length} parts`);
+  return values;
+}
+
+/** NOT_FOUND becomes null (a missing resource is `null` in the graph); any other failure stays that key's Error. */
+function settle<T>(error: unknown): T | null | Error {
+  if (error instanceof BirdError && error.code === 'NOT_FOUND') return null;
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Runs `task` for every item with at most `limit` in flight; results in item order, never rejecting. */
+export async function mapBounded<I, O>(items: readonly I[], limit: number, task: (item: I) => Promise<O>): Promise<O[]> {
+  const results = new Array<O>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as I);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export async function loadWorkspaces(ctx: Context, workspaceKeys: readonly string[]) {
+  return mapBounded(workspaceKeys, FAN_OUT_CONCURRENCY, async (key): Promise<WorkspaceModel | null | Error> => {
+    const [organizationId, workspaceId] = split(key, 2) as [string, string];
+    try {
+      return await ctx.bird.getWorkspace({ organizationId, workspaceId }, callOptions(ctx));
+    } catch (error) {
+      return settle(error);
+    }
+  });
+}
+
+/**
+ * Channels are truly batched: one `GET /workspaces/{ws}/channels?channelIds=…` per workspace (per 100 ids). Ids the
+ * list does not return do not exist (or are not visible to this key): null. A failed list fails only its own keys.
+ */
+export async function loadChannels(ctx: Context, channelKeys: readonly string[]) {
+  const byWorkspace = new Map<string, string[]>();
+  for (const key of channelKeys) {
+    const [workspaceId, channelId] = split(key, 2) as [string, string];
+    const ids = byWorkspace.get(workspaceId) ?? [];
+    if (!ids.includes(channelId)) ids.push(channelId);
+    byWorkspace.set(workspaceId, ids);
+  }
+  const found = new Map<string, ChannelModel | Error>();
+  const chunks: { workspaceId: string; channelIds: string[] }[] = [];
+  for (const [workspaceId, ids] of byWorkspace) {
+    for (let i = 0; i < ids.length; i += CHANNEL_BATCH_SIZE) {
+      chunks.push({ workspaceId, channelIds: ids.slice(i, i + CHANNEL_BATCH_SIZE) });
+    }
+  }
+  await mapBounded(chunks, FAN_OUT_CONCURRENCY, async ({ workspaceId, channelIds }) => {
+    try {
+      const page = await ctx.bird.listChannels(
+        { workspaceId, channelIds, limit: channelIds.length },
+        callOptions(ctx),
+      );
+      for (const channel of page.results) {
+        found.set(keys.channel(workspaceId, channel.id), { ...channel, workspaceId });
+      }
+    } catch (error) {
+      const settled = settle<ChannelModel>(error);
+      // A NOT_FOUND list means the workspace itself is unknown: every channel in it is missing (null).
+      if (settled instanceof Error) for (const id of channelIds) found.set(keys.channel(workspaceId, id), settled);
+    }
+  });
+  return channelKeys.map((key) => found.get(key) ?? null);
+}
+
+export async function loadMessages(ctx: Context, messageKeys: readonly string[]) {
+  return mapBounded(messageKeys, FAN_OUT_CONCURRENCY, async (key): Promise<MessageModel | null | Error> => {
+    const [workspaceId, channelId, messageId] = split(key, 3) as [string, string, string];
+    try {
+      const message = await ctx.bird.getMessage({ workspaceId, channelId, messageId }, callOptions(ctx));
+      return { ...message, workspaceId };
+    } catch (error) {
+      return settle(error);
+    }
+  });
+}
+
+export async function loadContacts(ctx: Context, contactKeys: readonly string[]) {
+  return mapBounded(contactKeys, FAN_OUT_CONCURRENCY, async (key): Promise<ContactModel | null | Error> => {
+    const [workspaceId, contactId] = split(key, 2) as [string, string];
+    try {
+      const contact = await ctx.bird.getContact({ workspaceId, contactId }, callOptions(ctx));
+      return { ...contact, workspaceId };
+    } catch (error) {
+      return settle(error);
+    }
+  });
+}
+
+/**
+ * Bird has no "get interaction" endpoint: an interaction is found in its message's interaction list, which Bird
+ * returns whole (no pagination). Keys of the same message share one list call.
+ */
+export async function loadInteractions(ctx: Context, interactionKeys: readonly string[]) {
+  const parsed = interactionKeys.map((key) => split(key, 4) as [string, string, string, string]);
+  const messageKeys = [...new Set(parsed.map(([ws, ch, msg]) => keys.message(ws, ch, msg)))];
+  const lists = new Map<string, InteractionModel[] | null | Error>();
+  await mapBounded(messageKeys, FAN_OUT_CONCURRENCY, async (messageKey) => {
+    const [workspaceId, channelId, messageId] = split(messageKey, 3) as [string, string, string];
+    try {
+      const page = await ctx.bird.listInteractions({ workspaceId, channelId, messageId }, callOptions(ctx));
+      lists.set(messageKey, page.results.map((interaction): InteractionModel => ({ ...interaction, workspaceId })));
+    } catch (error) {
+      lists.set(messageKey, settle<InteractionModel[]>(error));
+    }
+  });
+  return parsed.map(([workspaceId, channelId, messageId, interactionId]) => {
+    const list = lists.get(keys.message(workspaceId, channelId, messageId)) ?? null;
+    if (list === null || list instanceof Error) return list;
+    return list.find((interaction) => interaction.id.toLowerCase() === interactionId) ?? null;
+  });
+}

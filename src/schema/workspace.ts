@@ -1,0 +1,196 @@
+// Workspace: a loadable node under its organization, Workspace.channels, Channel.workspace and the workspace root fields.
+import { builder } from '../builder.ts';
+import type { Workspace as WireWorkspace } from '../bird/types.ts';
+import { type Context, callOptions } from '../context.ts';
+import { badUserInput } from '../errors.ts';
+import { type ChannelModel, type WorkspaceModel, keys, loadWorkspaces } from '../loaders.ts';
+import { CHANNEL_LIST_MAX_LIMIT, Channel, ChannelFilter } from './channel.ts';
+import { isUuid, normalizeUuid, parseNodeKey } from './ids.ts';
+import { resolveConnection } from './pagination.ts';
+
+/** Bird's Accounts API pages workspaces 1..100 at a time. */
+const WORKSPACE_LIST_MAX_LIMIT = 100;
+
+/**
+ * Bird reads a workspace under its organization, and how to learn the organization from an access key is not
+ * documented: it comes from an argument or from BIRD_ORGANIZATION_ID.
+ */
+export function organizationFor(ctx: Context, organizationId?: string | null): string {
+  const id = organizationId ?? ctx.organizationId;
+  if (!id) {
+    throw badUserInput(
+      'No Bird organization: pass `organizationId` or configure BIRD_ORGANIZATION_ID on the server.',
+      { argument: 'organizationId' },
+    );
+  }
+  return normalizeUuid(id);
+}
+
+const WorkspaceStatusTransition = builder
+  .objectRef<NonNullable<WireWorkspace['statusTransitions']>[number]>('WorkspaceStatusTransition')
+  .implement({
+    description: "One change of a workspace's status.",
+    fields: (t) => ({
+      fromStatus: t.exposeString('fromStatus', { nullable: false, description: 'The status before the change.' }),
+      toStatus: t.exposeString('toStatus', { nullable: false, description: 'The status after the change.' }),
+      reason: t.exposeString('reason', { description: 'Why the status changed, as a Bird reason code.' }),
+      comment: t.exposeString('comment', { description: 'A free-text comment on the change.' }),
+      transitionedAt: t.field({
+        type: 'DateTime',
+        nullable: false,
+        description: 'When the status changed.',
+        resolve: (transition) => transition.transitionedAt,
+      }),
+      transitionedByType: t.string({
+        description: 'Who changed it: the kind of actor (for example `user`).',
+        resolve: (transition) => transition.transitionedBy?.type ?? null,
+      }),
+      transitionedById: t.id({
+        description: 'Who changed it: the actor id.',
+        resolve: (transition) => transition.transitionedBy?.id ?? null,
+      }),
+    }),
+  });
+
+const DataPolicyRegion = builder
+  .objectRef<{ region: string; priority: number }>('WorkspaceDataRegion')
+  .implement({
+    description: 'A region where Bird stores the workspace data, in order of priority.',
+    fields: (t) => ({
+      region: t.exposeString('region', { nullable: false, description: 'The region, e.g. `eu-west-1`.' }),
+      priority: t.exposeInt('priority', { nullable: false, description: 'Lower is preferred.' }),
+    }),
+  });
+
+const DataPolicy = builder.objectRef<NonNullable<WireWorkspace['dataPolicy']>>('WorkspaceDataPolicy').implement({
+  description: 'Where and how Bird stores the workspace data.',
+  fields: (t) => ({
+    group: t.exposeString('group', { description: 'The data residency group, e.g. `eu-west-1`.' }),
+    regions: t.field({
+      type: [DataPolicyRegion],
+      description: 'The storage regions.',
+      resolve: (policy) => policy.regions ?? null,
+    }),
+    piiStrategy: t.exposeString('piiStrategy', { description: 'How personal data is handled (`default`, …).' }),
+  }),
+});
+
+export const Workspace = builder.loadableNode('Workspace', {
+  description: 'A Bird workspace: the tenant that owns channels, messages and contacts, inside an organization.',
+  id: {
+    resolve: (workspace) => keys.workspace(workspace.organizationId, workspace.id),
+    parse: (key) => parseNodeKey(key, 2),
+  },
+  load: (workspaceKeys: string[], ctx) => loadWorkspaces(ctx, workspaceKeys),
+  toKey: (workspace: WorkspaceModel) => keys.workspace(workspace.organizationId, workspace.id),
+  cacheResolved: true,
+  fields: (t) => ({
+    workspaceId: t.exposeID('id', { nullable: false, description: 'The Bird workspace UUID.' }),
+    organizationId: t.exposeID('organizationId', {
+      nullable: false,
+      description: 'The Bird organization UUID the workspace belongs to.',
+    }),
+    name: t.exposeString('name', { nullable: false, description: 'The workspace name.' }),
+    description: t.exposeString('description', { description: 'A free-text description.' }),
+    status: t.exposeString('status', { nullable: false, description: 'The workspace status (`active`, …).' }),
+    statusTransitions: t.field({
+      type: [WorkspaceStatusTransition],
+      description: 'The history of status changes.',
+      resolve: (workspace) => workspace.statusTransitions ?? null,
+    }),
+    dataPolicy: t.field({
+      type: DataPolicy,
+      description: 'Where the workspace data is stored.',
+      resolve: (workspace) => workspace.dataPolicy ?? null,
+    }),
+    domain: t.string({
+      description: "The workspace's configured domain.",
+      resolve: (workspace) => workspace.configuration?.domain ?? null,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: false,
+      description: 'When the workspace was created.',
+      resolve: (workspace) => workspace.createdAt,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: false,
+      description: 'When the workspace was last changed.',
+      resolve: (workspace) => workspace.updatedAt,
+    }),
+    channels: t.connection(
+      {
+        type: Channel,
+        description: "The workspace's channels, newest first (`last` walks from the oldest).",
+        args: { filter: t.arg({ type: ChannelFilter, description: 'Narrows the list.' }) },
+        resolve: (workspace, args, ctx) => {
+          const platforms = [...(args.filter?.platforms ?? []), ...(args.filter?.platformIds ?? [])];
+          const filter = {
+            ...(platforms.length > 0 ? { platform: platforms } : {}),
+            ...(args.filter?.status ? { status: args.filter.status } : {}),
+            ...(args.filter?.useCaseType ? { useCaseType: args.filter.useCaseType } : {}),
+          };
+          const workspaceId = workspace.id;
+          return resolveConnection(
+            args,
+            { scope: `Workspace.channels|${workspaceId}|${JSON.stringify(filter)}`, maxLimit: CHANNEL_LIST_MAX_LIMIT },
+            async (page) => {
+              const result = await ctx.bird.listChannels({ workspaceId, ...page, ...filter }, callOptions(ctx));
+              return { ...result, results: result.results.map((channel): ChannelModel => ({ ...channel, workspaceId })) };
+            },
+          );
+        },
+      },
+      { name: 'ChannelConnection', description: 'A page of channels.' },
+      { name: 'ChannelEdge', description: 'A channel and its cursor.' },
+    ),
+  }),
+});
+
+builder.objectField(Channel, 'workspace', (t) =>
+  t.field({
+    type: Workspace,
+    description:
+      'The workspace the channel belongs to. Needs the organization (BIRD_ORGANIZATION_ID); null with an error otherwise.',
+    resolve: (channel, _args, ctx) => keys.workspace(organizationFor(ctx), channel.workspaceId),
+  }),
+);
+
+builder.queryFields((t) => ({
+  workspace: t.field({
+    type: Workspace,
+    description: 'A workspace by its Bird UUID; null when it does not exist.',
+    args: {
+      workspaceId: t.arg({ type: 'UUID', required: true, description: 'The Bird workspace UUID.' }),
+      organizationId: t.arg({
+        type: 'UUID',
+        description: 'The Bird organization UUID; defaults to the configured BIRD_ORGANIZATION_ID.',
+      }),
+    },
+    resolve: (_root, args, ctx) => keys.workspace(organizationFor(ctx, args.organizationId), normalizeUuid(args.workspaceId)),
+  }),
+  workspaces: t.connection(
+    {
+      type: Workspace,
+      description: "The organization's workspaces, newest first.",
+      args: {
+        organizationId: t.arg({
+          type: 'UUID',
+          description: 'The Bird organization UUID; defaults to the configured BIRD_ORGANIZATION_ID.',
+        }),
+      },
+      resolve: (_root, args, ctx) => {
+        const organizationId = organizationFor(ctx, args.organizationId);
+        if (!isUuid(organizationId)) throw badUserInput('Invalid organization id.', { argument: 'organizationId' });
+        return resolveConnection(
+          args,
+          { scope: `Query.workspaces|${organizationId}`, maxLimit: WORKSPACE_LIST_MAX_LIMIT },
+          (page) => ctx.bird.listWorkspaces({ organizationId, ...page }, callOptions(ctx)),
+        );
+      },
+    },
+    { name: 'WorkspaceConnection', description: 'A page of workspaces.' },
+    { name: 'WorkspaceEdge', description: 'A workspace and its cursor.' },
+  ),
+}));
