@@ -1,0 +1,633 @@
+// The emulator's HTTP face: a node:http server routing Bird's paths to the store, with AccessKey auth, per-workspace rate limits, scripted faults and a request log.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { seedStore } from './seed.ts';
+import { ApiError, Store, type Query, type Scope } from './store.ts';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Public API (docs: notes/contracts.md)
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface EmulatorOptions {
+  /** Default 0 (random); the demo uses 4010. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default true: load the deterministic seed (src/emulator/seed.ts). */
+  seed?: boolean;
+  /** Default {getPerSecond: 50, postPerSecond: 500}, counted per workspace in fixed 1-second windows; false disables. */
+  rateLimits?: { getPerSecond: number; postPerSecond: number } | false;
+  faults?: FaultScript;
+  /** Status lifecycle: 'manual' (default; tests advance it) or a number of ms per step (demo). */
+  lifecycle?: 'manual' | number;
+  /** Optional access log for `npm run emulator` (never contains credentials). */
+  log?: (line: string) => void;
+  /** Clock in epoch ms for the rate limiter, timestamps and upload-policy expiry (default Date.now); inject it for deterministic tests. */
+  now?: () => number;
+  /** Largest file a presigned upload accepts (default 100 MiB, Bird's documented limit); tests lower it. */
+  maxUploadBytes?: number;
+  /** Default true: append every request to `requests`. Long benchmark or demo runs turn it off so the log cannot grow without bound. */
+  recordRequests?: boolean;
+}
+
+export type Fault =
+  | number // answer with this status and a Bird error body {code,message}
+  | 'reset' // destroy the socket without answering
+  | 'invalid-json' // 200 with a body that is not JSON
+  | 'pass' // serve normally
+  | {
+      status?: number;
+      headers?: Record<string, string>;
+      body?: unknown;
+      /** Wait before sending headers (then serve normally unless status/reset given). */
+      delayMs?: number;
+      /** Send headers + part of the body, then wait this long before finishing. */
+      slowBodyMs?: number;
+      reset?: boolean;
+      invalidJson?: boolean;
+    };
+
+/** Keyed by route pattern, e.g. 'GET /workspaces/:ws/channels/:ch'. Each call of the route consumes the next entry;
+ *  when the list is exhausted the route serves normally. `'*'` as a key matches every route. */
+export type FaultScript = Record<string, Fault[]>;
+
+export interface RequestLogEntry {
+  method: string;
+  /** The route pattern, e.g. 'GET /workspaces/:ws/channels/:ch/messages' ('UNMATCHED' if none). */
+  route: string;
+  /** Raw path without query. */
+  path: string;
+  /** Repeated keys become arrays. */
+  query: Record<string, string | string[]>;
+  /** Status answered (0 for reset, and while the answer is still pending). */
+  status: number;
+  /** The x-request-id header if sent. */
+  requestId?: string;
+}
+
+export interface Emulator {
+  /** 'http://127.0.0.1:PORT' */
+  url: string;
+  /** In-memory state; tests may read and poke it. */
+  store: Store;
+  /** Every request received, in arrival order. */
+  requests: RequestLogEntry[];
+  resetRequests(): void;
+  /** Replaces the fault script. */
+  setFaults(script: FaultScript): void;
+  clearFaults(): void;
+  /** Closes the server and all sockets (keep-alive too) and stops timers. */
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Replies
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+const json = (status: number, value: unknown): Reply => ({ status, body: JSON.stringify(value) });
+const ok = (value: unknown) => json(200, value);
+
+function errorReply(e: ApiError): Reply {
+  return json(e.status, e.details ? { code: e.code, message: e.message, details: e.details } : { code: e.code, message: e.message });
+}
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'InvalidRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  422: 'ValidationError',
+  429: 'TooManyRequests',
+};
+
+function tooManyRequests(): Reply {
+  return { ...json(429, { code: 'TooManyRequests', message: 'Too many requests' }), headers: { 'retry-after': '1' } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Routes
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Path parameters by name; a handler reads only the ones its own pattern declares. */
+interface Params {
+  org: string;
+  ws: string;
+  ch: string;
+  msg: string;
+  media: string;
+  contact: string;
+}
+
+interface RequestContext {
+  params: Params;
+  query: Query;
+  /** The parsed JSON body ('json' routes only). */
+  body: unknown;
+  scope: Scope;
+  store: Store;
+  req: IncomingMessage;
+}
+
+interface RouteSpec {
+  method: 'GET' | 'POST';
+  pattern: string;
+  /** Default true: needs an access key covering `:ws`. */
+  auth?: boolean;
+  /** 'json': the body is read and parsed before the handler; 'stream': the handler reads it. */
+  body?: 'json' | 'stream';
+  handle: (ctx: RequestContext) => Reply | Promise<Reply>;
+}
+
+const media = (m: { bytes: Buffer; contentType: string }): Reply => ({ status: 200, headers: { 'content-type': m.contentType }, body: m.bytes });
+
+const ROUTES: RouteSpec[] = [
+  { method: 'GET', pattern: '/organizations/:org/workspaces', handle: (c) => ok(c.store.listWorkspaces(c.params.org, c.query, c.scope)) },
+  { method: 'GET', pattern: '/organizations/:org/workspaces/:ws', handle: (c) => ok(c.store.getWorkspace(c.params.org, c.params.ws)) },
+  { method: 'GET', pattern: '/workspaces/:ws/channels', handle: (c) => ok(c.store.listChannels(c.params.ws, c.query)) },
+  { method: 'GET', pattern: '/workspaces/:ws/channels/:ch', handle: (c) => ok(c.store.getChannel(c.params.ws, c.params.ch)) },
+  {
+    method: 'GET',
+    pattern: '/workspaces/:ws/channels/:ch/contacts/:contact',
+    handle: (c) => ok(c.store.getChannelContactInformation(c.params.ws, c.params.ch, c.params.contact, c.query)),
+  },
+  { method: 'POST', pattern: '/workspaces/:ws/channels/:ch/messages', body: 'json', handle: (c) => json(202, c.store.sendMessage(c.params.ws, c.params.ch, c.body)) },
+  { method: 'GET', pattern: '/workspaces/:ws/channels/:ch/messages', handle: (c) => ok(c.store.listChannelMessages(c.params.ws, c.params.ch, c.query)) },
+  { method: 'GET', pattern: '/workspaces/:ws/channels/:ch/messages/:msg', handle: (c) => ok(c.store.getMessage(c.params.ws, c.params.ch, c.params.msg)) },
+  {
+    method: 'GET',
+    pattern: '/workspaces/:ws/channels/:ch/messages/:msg/interactions',
+    handle: (c) => ok(c.store.listInteractions(c.params.ws, c.params.ch, c.params.msg)),
+  },
+  { method: 'POST', pattern: '/workspaces/:ws/channels/:ch/batch/messages', body: 'json', handle: (c) => json(202, c.store.sendBatch(c.params.ws, c.params.ch, c.body)) },
+  { method: 'GET', pattern: '/workspaces/:ws/messages', handle: (c) => ok(c.store.listWorkspaceMessages(c.params.ws, c.query)) },
+  {
+    method: 'POST',
+    pattern: '/workspaces/:ws/channels/:ch/presigned-upload',
+    body: 'json',
+    handle: (c) => ok(c.store.createPresignedUpload(c.params.ws, c.params.ch, c.body)),
+  },
+  { method: 'POST', pattern: '/workspaces/:ws/channel-media/presigned-upload', body: 'json', handle: (c) => ok(c.store.createPresignedUpload(c.params.ws, undefined, c.body)) },
+  // The fake storage bucket: the policy fields authorize the upload, not an access key (like S3).
+  { method: 'POST', pattern: '/media-upload', auth: false, body: 'stream', handle: (c) => receiveUpload(c.req, c.store) },
+  {
+    method: 'GET',
+    pattern: '/workspaces/:ws/channels/:ch/media/:media',
+    handle: (c) => media(c.store.getMedia(`/workspaces/${c.params.ws}/channels/${c.params.ch}/media/${c.params.media}`)),
+  },
+  // Decision: channel-independent uploads are served here (Bird shows no path for them).
+  { method: 'GET', pattern: '/workspaces/:ws/media/:media', handle: (c) => media(c.store.getMedia(`/workspaces/${c.params.ws}/media/${c.params.media}`)) },
+  {
+    method: 'GET',
+    pattern: '/workspaces/:ws/messages/:msg/media/:media',
+    handle: (c) => media(c.store.getMedia(`/workspaces/${c.params.ws}/messages/${c.params.msg}/media/${c.params.media}`)),
+  },
+  { method: 'GET', pattern: '/workspaces/:ws/contacts', handle: (c) => ok(c.store.listContacts(c.params.ws, c.query)) },
+  { method: 'GET', pattern: '/workspaces/:ws/contacts/:contact', handle: (c) => ok(c.store.getContact(c.params.ws, c.params.contact)) },
+  { method: 'POST', pattern: '/workspaces/:ws/contacts/search', body: 'json', handle: (c) => ok(c.store.searchContacts(c.params.ws, c.body)) },
+  {
+    method: 'GET',
+    pattern: '/workspaces/:ws/contacts/:contact/identifiers',
+    handle: (c) => ok(c.store.listContactIdentifiers(c.params.ws, c.params.contact, c.query)),
+  },
+];
+
+interface CompiledRoute extends RouteSpec {
+  /** 'GET /workspaces/:ws/channels': the log and fault key. */
+  key: string;
+  segments: string[];
+}
+
+/** Routes grouped by method and segment count; a literal segment beats a parameter (`contacts/search` vs `contacts/:contact`). */
+class Router {
+  private readonly table = new Map<string, CompiledRoute[]>();
+
+  constructor(specs: RouteSpec[]) {
+    for (const spec of specs) {
+      const segments = spec.pattern.split('/').slice(1);
+      const route: CompiledRoute = { ...spec, key: `${spec.method} ${spec.pattern}`, segments };
+      const bucket = `${spec.method} ${segments.length}`;
+      const list = this.table.get(bucket) ?? [];
+      list.push(route);
+      // More literal segments first, so literals win over parameters at the same position.
+      list.sort((a, b) => literalCount(b) - literalCount(a));
+      this.table.set(bucket, list);
+    }
+  }
+
+  match(method: string, path: string): { route: CompiledRoute; params: Params } | undefined {
+    const parts = path.split('/').slice(1);
+    const candidates = this.table.get(`${method} ${parts.length}`);
+    if (!candidates) return undefined;
+    outer: for (const route of candidates) {
+      const params: Record<string, string> = {};
+      for (let i = 0; i < parts.length; i++) {
+        const want = route.segments[i] as string;
+        const got = parts[i] as string;
+        if (want.charCodeAt(0) === 58 /* ':' */) {
+          if (got.length === 0) continue outer;
+          try {
+            params[want.slice(1)] = decodeURIComponent(got);
+          } catch {
+            continue outer;
+          }
+        } else if (want !== got) continue outer;
+      }
+      return { route, params: params as unknown as Params };
+    }
+    return undefined;
+  }
+}
+
+function literalCount(route: CompiledRoute): number {
+  return route.segments.filter((s) => !s.startsWith(':')).length;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Request plumbing: query, auth, body, rate limits
+// ---------------------------------------------------------------------------------------------------------------
+
+function parseQuery(search: string): Query {
+  const query: Query = {};
+  if (search === '') return query;
+  for (const [key, value] of new URLSearchParams(search)) {
+    if (key === '__proto__') continue; // would set the prototype, not a key
+    const prev = Object.hasOwn(query, key) ? query[key] : undefined;
+    if (prev === undefined) query[key] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else query[key] = [prev, value];
+  }
+  return query;
+}
+
+const AUTHORIZATION = /^(?:AccessKey|Bearer) +(\S+) *$/i;
+
+/** The token of `Authorization: AccessKey <key>` or `Bearer <key>` (Decision: schemes are case-insensitive). */
+function accessKey(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : AUTHORIZATION.exec(header)?.[1];
+}
+
+/** Decision: JSON bodies above 10 MiB are refused (Bird publishes no limit; a 100-item batch fits easily). */
+const MAX_JSON_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The whole request body, or undefined as soon as it exceeds `limit` (the rest is then drained and discarded, so
+ * the socket survives long enough to carry the error answer; breaking out of `for await` would destroy it).
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.resume();
+      resolve(undefined);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const body = await readBody(req, MAX_JSON_BYTES);
+  if (body === undefined) throw new ApiError(400, 'InvalidRequest', 'Bad request: request body too large');
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'InvalidRequest', 'Bad request: request body must be valid JSON');
+  }
+}
+
+/** Fixed 1-second windows per (workspace, GET|POST): simple, and `Retry-After: 1` is always enough. */
+class RateLimiter {
+  private readonly windows = new Map<string, { second: number; get: number; post: number }>();
+
+  constructor(
+    private readonly limits: { getPerSecond: number; postPerSecond: number },
+    private readonly now: () => number,
+  ) {}
+
+  take(bucket: string, method: string): boolean {
+    const second = Math.floor(this.now() / 1000);
+    let w = this.windows.get(bucket);
+    if (!w || w.second !== second) {
+      w = { second, get: 0, post: 0 };
+      this.windows.set(bucket, w);
+    }
+    if (method === 'GET') {
+      if (w.get >= this.limits.getPerSecond) return false;
+      w.get++;
+    } else {
+      if (w.post >= this.limits.postPerSecond) return false;
+      w.post++;
+    }
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The storage target: POST /media-upload (multipart/form-data parsed here, no dependency)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Room for the form's text fields on top of the file's own size limit. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
+
+/**
+ * Decision: storage errors are JSON `{code, message}` with S3's error codes (EntityTooLarge, MalformedPOSTRequest,
+ * AccessDenied) rather than S3's XML, so clients parse one error format. An oversized upload is refused as soon as
+ * its Content-Length (or the bytes read so far) exceed the limit, and the connection is closed.
+ */
+async function receiveUpload(req: IncomingMessage, store: Store): Promise<Reply> {
+  const malformed = (why: string) => new ApiError(400, 'MalformedPOSTRequest', `The body of your POST request is not well-formed multipart/form-data: ${why}`);
+  const tooLarge = (): Reply => ({
+    ...errorReply(new ApiError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size')),
+    headers: { connection: 'close' },
+  });
+  const type = req.headers['content-type'] ?? '';
+  const boundary = /^multipart\/form-data\s*;.*boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(type);
+  if (!boundary) throw malformed('expected a multipart/form-data content type with a boundary');
+  const limit = store.maxUploadBytes + FORM_OVERHEAD_BYTES;
+  if (Number(req.headers['content-length'] ?? 0) > limit) return tooLarge();
+  const body = await readBody(req, limit);
+  if (body === undefined) return tooLarge();
+  const { fields, file } = parseMultipart(body, (boundary[1] ?? boundary[2]) as string, malformed);
+  store.completeUpload(fields, file);
+  return { status: 204 };
+}
+
+/** Text fields up to the `file` part, and the file bytes; fields after `file` are ignored, as S3 does. */
+function parseMultipart(
+  buf: Buffer,
+  boundary: string,
+  malformed: (why: string) => ApiError,
+): { fields: Map<string, string>; file: Buffer | undefined } {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const separator = Buffer.from(`\r\n--${boundary}`);
+  const fields = new Map<string, string>();
+  let pos = buf.indexOf(delimiter);
+  if (pos === -1) throw malformed('boundary not found');
+  pos += delimiter.length;
+  for (;;) {
+    if (buf[pos] === 0x2d && buf[pos + 1] === 0x2d) return { fields, file: undefined }; // closing delimiter
+    if (buf[pos] !== 0x0d || buf[pos + 1] !== 0x0a) throw malformed('bad delimiter line');
+    pos += 2;
+    const headerEnd = buf.indexOf('\r\n\r\n', pos);
+    if (headerEnd === -1) throw malformed('unterminated part headers');
+    const headers = buf.toString('utf8', pos, headerEnd);
+    const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(headers)?.[1];
+    if (name === undefined) throw malformed('part without a name');
+    const start = headerEnd + 4;
+    const end = buf.indexOf(separator, start);
+    if (end === -1) throw malformed('unterminated part');
+    if (name === 'file') return { fields, file: buf.subarray(start, end) };
+    if (fields.has(name)) throw malformed(`duplicate field ${name}`);
+    fields.set(name, buf.toString('utf8', start, end));
+    pos = end + separator.length;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Faults
+// ---------------------------------------------------------------------------------------------------------------
+
+interface FaultPlan {
+  delayMs: number;
+  slowBodyMs: number;
+  reset: boolean;
+  invalidJson: boolean;
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+function planOf(fault: Fault): FaultPlan {
+  const plan: FaultPlan = { delayMs: 0, slowBodyMs: 0, reset: false, invalidJson: false };
+  if (typeof fault === 'number') plan.status = fault;
+  else if (fault === 'reset') plan.reset = true;
+  else if (fault === 'invalid-json') plan.invalidJson = true;
+  else if (fault !== 'pass') {
+    plan.delayMs = fault.delayMs ?? 0;
+    plan.slowBodyMs = fault.slowBodyMs ?? 0;
+    plan.reset = fault.reset ?? false;
+    plan.invalidJson = fault.invalidJson ?? false;
+    if (fault.status !== undefined) plan.status = fault.status;
+    if (fault.headers) plan.headers = fault.headers;
+    if (fault.body !== undefined) plan.body = fault.body;
+  }
+  return plan;
+}
+
+/**
+ * The scripted answer for a status fault: the given body (a string is sent verbatim), else a Bird error body for
+ * 4xx/5xx (429 also gets `Retry-After: 1`). Decision: a status below 400 without a body serves the route normally,
+ * so scripts like `[503, 'reset', 200]` read naturally.
+ */
+function faultReply(plan: FaultPlan): Reply | undefined {
+  const status = plan.status as number;
+  if (plan.body !== undefined) {
+    return { status, body: typeof plan.body === 'string' ? plan.body : JSON.stringify(plan.body) };
+  }
+  if (status < 400) return undefined;
+  const code = STATUS_CODES[status] ?? (status >= 500 ? 'InternalError' : 'Error');
+  const message = `${http.STATUS_CODES[status] ?? 'Error'} (scripted fault)`;
+  if (status === 429) return tooManyRequests();
+  return json(status, status === 422 ? { code, message, details: {} } : { code, message });
+}
+
+class FaultQueue {
+  private queues = new Map<string, Fault[]>();
+
+  set(script: FaultScript | undefined): void {
+    this.queues = new Map(Object.entries(script ?? {}).map(([key, list]) => [key, [...list]]));
+  }
+
+  /** The next fault for a route: its own list first, then '*'. */
+  next(route: string): Fault | undefined {
+    if (this.queues.size === 0) return undefined;
+    const own = this.queues.get(route);
+    if (own && own.length > 0) return own.shift();
+    const any = this.queues.get('*');
+    if (any && any.length > 0) return any.shift();
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The server
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Keep-alive must outlast undici's 2 s safety margin, or clients would drop every connection after one request. */
+const KEEP_ALIVE_TIMEOUT_MS = 5000;
+const INVALID_JSON = '{"results": [{"id": "truncated';
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? '127.0.0.1';
+  const now = options.now ?? Date.now;
+  const router = new Router(ROUTES);
+  const faults = new FaultQueue();
+  faults.set(options.faults);
+  const limiter =
+    options.rateLimits === false ? undefined : new RateLimiter(options.rateLimits ?? { getPerSecond: 50, postPerSecond: 500 }, now);
+  const requests: RequestLogEntry[] = [];
+  const record = options.recordRequests !== false;
+  const timers = new Set<NodeJS.Timeout>();
+  const wakers = new Set<() => void>();
+  let closed = false;
+
+  const server = http.createServer();
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const store = new Store({
+    origin: url,
+    now,
+    lifecycle: options.lifecycle ?? 'manual',
+    ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
+  });
+  if (options.seed !== false) seedStore(store);
+
+  /** A delay that close() cuts short. */
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      timers.add(timer);
+      wakers.add(wake);
+    });
+
+  function write(res: ServerResponse, reply: Reply, entry: RequestLogEntry, slowBodyMs: number): void {
+    entry.status = reply.status;
+    if (res.destroyed) return;
+    const body = reply.body === undefined ? undefined : typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
+    const headers: Record<string, string | number> = {};
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = body.length;
+    }
+    Object.assign(headers, reply.headers);
+    res.writeHead(reply.status, headers);
+    if (body === undefined || slowBodyMs <= 0) {
+      res.end(body);
+      return;
+    }
+    const half = body.length >> 1;
+    res.write(body.subarray(0, half));
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!res.destroyed) res.end(body.subarray(half));
+    }, slowBodyMs);
+    timers.add(timer);
+  }
+
+  async function serve(route: RouteSpec, params: Params, query: Query, req: IncomingMessage): Promise<Reply> {
+    try {
+      let scope: Scope = 'all';
+      if (route.auth !== false) {
+        scope = store.authorize(accessKey(req.headers.authorization), params.ws);
+        // Bird limits per workspace; the organization-level workspace list (no :ws) gets a bucket of its own.
+        const bucket = params.ws ?? (params.org ? `org:${params.org}` : undefined);
+        if (limiter && bucket !== undefined && !limiter.take(bucket, req.method as string)) return tooManyRequests();
+      }
+      const body = route.body === 'json' ? await readJson(req) : undefined;
+      return await route.handle({ params, query, body, scope, store, req });
+    } catch (error) {
+      if (error instanceof ApiError) return errorReply(error);
+      options.log?.(`emulator: internal error on ${req.method} ${route.pattern}: ${String(error)}`);
+      return json(500, { code: 'InternalError', message: 'Internal error' });
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = options.log ? performance.now() : 0;
+    const method = req.method ?? 'GET';
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const query = parseQuery(q === -1 ? '' : rawUrl.slice(q + 1));
+    const match = router.match(method, path);
+    const requestId = req.headers['x-request-id'];
+    const entry: RequestLogEntry = { method, route: match ? match.route.key : 'UNMATCHED', path, query, status: 0 };
+    if (typeof requestId === 'string') entry.requestId = requestId;
+    if (record) requests.push(entry);
+    if (options.log) {
+      const log = options.log;
+      res.once('close', () => log(`${method} ${path}${q === -1 ? '' : rawUrl.slice(q)} → ${entry.status || 'reset'} (${(performance.now() - started).toFixed(1)} ms)`));
+    }
+
+    const fault = faults.next(entry.route);
+    const plan = fault === undefined ? undefined : planOf(fault);
+    if (plan && plan.delayMs > 0) {
+      await sleep(plan.delayMs);
+      if (closed || res.destroyed) return;
+    }
+    if (plan?.reset) {
+      entry.status = 0;
+      req.socket.destroy();
+      return;
+    }
+    let reply: Reply | undefined;
+    if (plan?.invalidJson) reply = { status: plan.status ?? 200, body: INVALID_JSON };
+    else if (plan?.status !== undefined) reply = faultReply(plan);
+    if (reply === undefined) {
+      reply = match
+        ? await serve(match.route, match.params, query, req)
+        : json(404, { code: 'NotFound', message: `The requested resource does not exist: no route for ${method} ${path}` });
+    }
+    if (plan?.headers) reply.headers = { ...reply.headers, ...plan.headers };
+    if (closed) return;
+    write(res, reply, entry, plan?.slowBodyMs ?? 0);
+  }
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      options.log?.(`emulator: ${String(error)}`);
+      if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
+    });
+  });
+
+  return {
+    url,
+    store,
+    requests,
+    resetRequests: () => {
+      requests.length = 0;
+    },
+    setFaults: (script) => faults.set(script),
+    clearFaults: () => faults.set(undefined),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      for (const wake of [...wakers]) wake();
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      store.close();
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await done;
+    },
+  };
+}
