@@ -1,0 +1,225 @@
+// Reads the environment once at boot and returns a frozen, typed Config; the only module that reads process.env.
+
+/** Bird's public endpoints, used when a server key is configured without an explicit URL. */
+export const BIRD_API_URL = 'https://api.bird.com';
+export const BIRD_MEDIA_URL = 'https://media.api.bird.com';
+/** The emulator's seeded demo key (src/emulator/seed.ts); demo mode uses it as the server-held key. */
+export const DEMO_ACCESS_KEY = 'demo-access-key';
+
+/**
+ * An access key or bearer token as we accept it, from the environment or an `Authorization` header: the RFC 7235
+ * token68 alphabet, 8 to 512 characters. Anything else is refused before any Bird call, and never echoed.
+ */
+export const ACCESS_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]{8,512}=*$/;
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface BirdConfig {
+  /** Base URL of the Channels API: Bird, or the emulator in demo mode. No trailing slash. */
+  apiUrl: string;
+  /** Base URL media downloads must come from (Bird's media origin, or the emulator). No trailing slash. */
+  mediaUrl: string;
+  /** Server-held key for requests that bring no `Authorization` header; null = callers must bring their own. */
+  accessKey: string | null;
+  /** Default organization for workspace lookups; null when not configured. */
+  organizationId: string | null;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  /** Overall budget of one client call, retries included. */
+  deadlineMs: number;
+  /** Upper bound of sockets in the client's pool. */
+  connections: number;
+}
+
+export interface Config {
+  /** NODE_ENV as given ('development' when unset). Only 'production' changes defaults. */
+  nodeEnv: string;
+  production: boolean;
+  host: string;
+  port: number;
+  /** Demo mode: an embedded emulator is the upstream and the demo key is the server key. */
+  demo: boolean;
+  /** Port of the embedded emulator (demo mode only). */
+  emulatorPort: number;
+  bird: BirdConfig;
+  graphiql: boolean;
+  logLevel: LogLevel;
+  /** How long shutdown waits for in-flight requests before closing their sockets. */
+  shutdownTimeoutMs: number;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off']);
+
+/** Collects every problem so one error can list them all. Values are quoted only when they are not secret. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  /** The trimmed value, or undefined when unset or blank. */
+  raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  private bad(name: string, rule: string, value: string, secret = false) {
+    this.problems.push(`${name} ${rule} (got ${secret ? 'a value that does not match' : JSON.stringify(value)})`);
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      this.bad(name, `must be an integer ${min}..${max}`, value);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const lower = value.toLowerCase();
+    if (TRUE.has(lower)) return true;
+    if (FALSE.has(lower)) return false;
+    this.bad(name, 'must be true or false (also 1/0, yes/no, on/off)', value);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const lower = value.toLowerCase() as T;
+    if (allowed.includes(lower)) return lower;
+    this.bad(name, `must be one of ${allowed.join(', ')}`, value);
+    return fallback;
+  }
+
+  /** An http(s) origin-or-base URL without query or fragment, returned without a trailing slash. */
+  url(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      this.bad(name, 'must be an absolute http(s) URL', value);
+      return undefined;
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash || parsed.username || parsed.password) {
+      this.bad(name, 'must be an http(s) URL without credentials, query or fragment', value);
+      return undefined;
+    }
+    return parsed.href.replace(/\/+$/, '');
+  }
+
+  uuid(name: string): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    if (!UUID.test(value)) {
+      this.bad(name, 'must be a UUID', value);
+      return null;
+    }
+    return value.toLowerCase();
+  }
+
+  host(name: string, fallback: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(value)) {
+      this.bad(name, 'must be a hostname or IP address', value);
+      return fallback;
+    }
+    return value;
+  }
+
+  /** A secret: validated against ACCESS_TOKEN_PATTERN and never quoted in an error. */
+  secret(name: string): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    if (!ACCESS_TOKEN_PATTERN.test(value)) {
+      this.bad(name, 'must be 8..512 characters of A-Z a-z 0-9 . _ ~ + / - (optionally ending in =)', value, true);
+      return null;
+    }
+    return value;
+  }
+}
+
+/**
+ * Validates every setting once and returns a frozen Config, or throws ONE error listing every bad setting.
+ * Pass an explicit env object in tests; nothing else in the code base reads process.env.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const read = new Reader(env);
+
+  const nodeEnv = read.raw('NODE_ENV') ?? 'development';
+  const production = nodeEnv === 'production';
+  const port = read.int('PORT', 4000, 1, 65535);
+  const host = read.host('HOST', '127.0.0.1');
+  const emulatorPort = read.int('EMULATOR_PORT', 4010, 0, 65535);
+
+  const accessKey = read.secret('BIRD_ACCESS_KEY');
+  const keyGiven = read.raw('BIRD_ACCESS_KEY') !== undefined;
+  const apiUrlGiven = read.url('BIRD_API_URL');
+  const mediaUrlGiven = read.url('BIRD_MEDIA_URL');
+  const urlGiven = read.raw('BIRD_API_URL') !== undefined;
+  const demoGiven = read.raw('DEMO') !== undefined;
+  const demo = read.bool('DEMO', !keyGiven && !urlGiven);
+  if (demo && demoGiven && (keyGiven || urlGiven)) {
+    read.problems.push('DEMO=true cannot be combined with BIRD_ACCESS_KEY or BIRD_API_URL (demo mode uses the embedded emulator and its demo key)');
+  }
+  if (demo && production) {
+    read.problems.push('NODE_ENV=production needs a real upstream: set BIRD_API_URL and/or BIRD_ACCESS_KEY (demo mode is for local use)');
+  }
+  if (demo && emulatorPort === port) {
+    read.problems.push(`EMULATOR_PORT must differ from PORT (both ${port})`);
+  }
+
+  // In demo mode the emulator serves the API and media on one origin; server.ts replaces the URL with the
+  // emulator's actual one (EMULATOR_PORT=0 picks a free port).
+  const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+  const apiUrl = demo ? emulatorUrl : (apiUrlGiven ?? BIRD_API_URL);
+  const mediaUrl = demo ? emulatorUrl : (mediaUrlGiven ?? (apiUrl === BIRD_API_URL ? BIRD_MEDIA_URL : apiUrl));
+
+  const bird: BirdConfig = {
+    apiUrl,
+    mediaUrl,
+    accessKey: demo ? DEMO_ACCESS_KEY : accessKey,
+    organizationId: read.uuid('BIRD_ORGANIZATION_ID'),
+    connectTimeoutMs: read.int('BIRD_CONNECT_TIMEOUT_MS', 3_000, 1, 600_000),
+    headersTimeoutMs: read.int('BIRD_HEADERS_TIMEOUT_MS', 5_000, 1, 600_000),
+    bodyTimeoutMs: read.int('BIRD_BODY_TIMEOUT_MS', 5_000, 1, 600_000),
+    deadlineMs: read.int('BIRD_DEADLINE_MS', 10_000, 1, 600_000),
+    connections: read.int('BIRD_CONNECTIONS', 16, 1, 10_000),
+  };
+
+  const config: Config = {
+    nodeEnv,
+    production,
+    host,
+    port,
+    demo,
+    emulatorPort,
+    bird: Object.freeze(bird),
+    graphiql: read.bool('GRAPHIQL', !production),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+  };
+
+  if (read.problems.length > 0) {
+    throw new Error(`Invalid configuration:\n${read.problems.map((p) => ` - ${p}`).join('\n')}`);
+  }
+  return Object.freeze(config);
+}
+
+/** The config as safe to print: the server key is reduced to whether one is set. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const { accessKey, ...bird } = config.bird;
+  return { ...config, bird: { ...bird, accessKey: accessKey === null ? 'unset' : 'set' } };
+}
