@@ -56,6 +56,8 @@ export const builder = new SchemaBuilder<{
 }>({
   // Directives first and Relay after Federation, as in Pothos's federation example; Errors wraps mutation payloads.
   plugins: [DirectivePlugin, FederationPlugin, RelayPlugin, DataloaderPlugin, ErrorsPlugin],
+  // Mutations list their error result types themselves (src/schema/mutation-errors.ts); nothing is implicit.
+  errors: { defaultTypes: [] },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
@@ -95,3 +97,4 @@ builder.addScalarType('JSON', JSONResolver);
 builder.addScalarType('JSONObject', JSONObjectResolver);
 
 builder.queryType({ description: 'The root of every read: Bird workspaces, channels, messages and contacts.' });
+builder.mutationType({ description: 'Sending messages and uploading media through Bird.' });

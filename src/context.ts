@@ -11,6 +11,8 @@ export interface Context {
   requestId: string;
   /** The Bird organization whose workspaces this server reads, when configured (BIRD_ORGANIZATION_ID). */
   organizationId: string | null;
+  /** The origin Bird serves media from (https://media.api.bird.com, or the emulator): uploads live there. */
+  mediaOrigin: string;
 }
 
 /**

@@ -104,6 +104,11 @@ export function maskError(error: unknown, message: string): Error {
       });
     }
     if (PUBLIC.has(String(error.extensions.code)) && original instanceof GraphQLError) return error;
+    // graphql-js's own variable-coercion errors (a bad UUID, a @oneOf with two keys) wrap a GraphQLError and belong
+    // to no field: they describe the caller's variables, so they stay as they are.
+    if (original instanceof GraphQLError && error.path === undefined && !(original.originalError instanceof Error)) {
+      return error;
+    }
     return new GraphQLError(message, {
       nodes: error.nodes,
       source: error.source,

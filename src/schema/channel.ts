@@ -2,6 +2,7 @@
 import { builder } from '../builder.ts';
 import { CHANNEL_STATUSES, type ChannelStatus as WireChannelStatus } from '../bird/types.ts';
 import { type ChannelModel, keys, loadChannels } from '../loaders.ts';
+import { representationKey } from './federation.ts';
 import { parseNodeKey } from './ids.ts';
 
 /** The platforms Bird documents channels on; a platform Bird adds later is OTHER (its raw id stays in platformId). */
@@ -155,3 +156,13 @@ export const ChannelFilter = builder.inputType('ChannelFilter', {
 
 /** Bird allows up to 1,000 channels a page. */
 export const CHANNEL_LIST_MAX_LIMIT = 1000;
+
+// Federation entity, keyed by Bird's natural keys (the UUIDs other systems store, not our global id). Representations
+// go through the channel loader, so a router's `_entities` call with 50 channels of a workspace is one list call.
+builder.asEntity(Channel, {
+  key: builder.selection<{ workspaceId: string; channelId: string }>('workspaceId channelId'),
+  resolveReference: async (representation, ctx) => {
+    const [workspaceId, channelId] = representationKey('Channel', representation, ['workspaceId', 'channelId']);
+    return Channel.getDataloader(ctx).load(keys.channel(workspaceId, channelId));
+  },
+});

@@ -3,6 +3,7 @@ import { builder } from '../builder.ts';
 import type { ContactIdentifier as WireContactIdentifier } from '../bird/types.ts';
 import { callOptions } from '../context.ts';
 import { type ContactModel, keys, loadContacts } from '../loaders.ts';
+import { representationKey } from './federation.ts';
 import { normalizeUuid, parseNodeKey } from './ids.ts';
 import { resolveConnection } from './pagination.ts';
 import { Workspace, organizationFor } from './workspace.ts';
@@ -157,3 +158,13 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+// Federation entity keyed by Bird's natural keys, so a CRM subgraph can extend Contact with its own fields.
+// Through the contact loader: duplicates cost nothing, distinct ones fan out with bounded concurrency.
+builder.asEntity(Contact, {
+  key: builder.selection<{ workspaceId: string; contactId: string }>('workspaceId contactId'),
+  resolveReference: async (representation, ctx) => {
+    const [workspaceId, contactId] = representationKey('Contact', representation, ['workspaceId', 'contactId']);
+    return Contact.getDataloader(ctx).load(keys.contact(workspaceId, contactId));
+  },
+});

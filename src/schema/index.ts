@@ -1,13 +1,22 @@
 // Imports every domain file and builds the subgraph schema; defines nothing itself.
 import type { GraphQLSchema } from 'graphql';
 import { builder } from '../builder.ts';
+import { withoutRelayNodeFields } from './federation.ts';
 import './channel.ts';
 import './workspace.ts';
 import './contact.ts';
 import './content.ts';
+import './content-input.ts';
 import './message.ts';
 import './interaction.ts';
+import './send.ts';
 
-export function buildSchema(): GraphQLSchema {
-  return builder.toSubGraphSchema({ sortSchema: true });
+export interface BuildSchemaOptions {
+  /** Serve Relay's `Query.node` / `Query.nodes` (default true); false where another subgraph owns them. */
+  nodeFields?: boolean;
+}
+
+export function buildSchema({ nodeFields = true }: BuildSchemaOptions = {}): GraphQLSchema {
+  const schema = builder.toSubGraphSchema({ sortSchema: true });
+  return nodeFields ? schema : withoutRelayNodeFields(schema);
 }

@@ -15,6 +15,7 @@ import { type MessageModel, keys, loadMessages } from '../loaders.ts';
 import { Channel, Platform } from './channel.ts';
 import { Contact } from './contact.ts';
 import { MessageContent, contentOf, contentText } from './content.ts';
+import { representationKey } from './federation.ts';
 import { normalizeUuid, parseNodeKey } from './ids.ts';
 import { type ConnectionArgs, resolveConnection } from './pagination.ts';
 import { Workspace } from './workspace.ts';
@@ -407,3 +408,17 @@ builder.queryFields((t) => ({
       keys.message(normalizeUuid(args.workspaceId), normalizeUuid(args.channelId), normalizeUuid(args.messageId)),
   }),
 }));
+
+// Federation entity keyed by Bird's natural keys: every path parameter of a message, so one representation is at
+// most one GET. Through the message loader: duplicates cost nothing, distinct ones fan out with bounded concurrency.
+builder.asEntity(Message, {
+  key: builder.selection<{ workspaceId: string; channelId: string; messageId: string }>('workspaceId channelId messageId'),
+  resolveReference: async (representation, ctx) => {
+    const [workspaceId, channelId, messageId] = representationKey('Message', representation, [
+      'workspaceId',
+      'channelId',
+      'messageId',
+    ]);
+    return Message.getDataloader(ctx).load(keys.message(workspaceId, channelId, messageId));
+  },
+});

@@ -5,6 +5,7 @@ import { type Context, callOptions } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import { type ChannelModel, type WorkspaceModel, keys, loadWorkspaces } from '../loaders.ts';
 import { CHANNEL_LIST_MAX_LIMIT, Channel, ChannelFilter } from './channel.ts';
+import { representationKey } from './federation.ts';
 import { isUuid, normalizeUuid, parseNodeKey } from './ids.ts';
 import { resolveConnection } from './pagination.ts';
 
@@ -194,3 +195,19 @@ builder.queryFields((t) => ({
     { name: 'WorkspaceEdge', description: 'A workspace and its cursor.' },
   ),
 }));
+
+// Federation entity keyed by the workspace UUID alone, as other systems store it. Bird reads a workspace under its
+// organization, which a representation does not carry: it comes from BIRD_ORGANIZATION_ID. Through the loader, so
+// repeated representations cost one call.
+builder.asEntity(Workspace, {
+  key: builder.selection<{ workspaceId: string }>('workspaceId'),
+  resolveReference: async (representation, ctx) => {
+    const [workspaceId] = representationKey('Workspace', representation, ['workspaceId']);
+    if (!ctx.organizationId) {
+      throw badUserInput('This subgraph resolves Workspace entities only when BIRD_ORGANIZATION_ID is configured.', {
+        typename: 'Workspace',
+      });
+    }
+    return Workspace.getDataloader(ctx).load(keys.workspace(organizationFor(ctx), workspaceId));
+  },
+});
