@@ -129,6 +129,30 @@ export const Channel = builder.loadableNode('Channel', {
     platformTemplateEngineOverride: t.exposeString('platformTemplateEngineOverride', {
       description: 'The template engine (`default` or `liquid`) when overridden for this channel.',
     }),
+    contactIdentifierFormatOverride: t.field({
+      type: 'JSONObject',
+      description: 'How contact identifiers must look on this channel (`{ type, pattern }`), when overridden.',
+      resolve: (channel) => channel.contactIdentifierFormatOverride ?? null,
+    }),
+    platformServiceUrlOverride: t.exposeString('platformServiceUrlOverride', {
+      description: "The platform service URL, when this channel overrides the platform's default.",
+    }),
+    platformServiceVersionOverride: t.exposeString('platformServiceVersionOverride', {
+      description: 'The platform service version (`1.0`), when overridden.',
+    }),
+    platformServiceProtocolOverride: t.exposeString('platformServiceProtocolOverride', {
+      description: 'The platform service protocol (`http` or `https`), when overridden.',
+    }),
+    platformMessageJsonSchemaOverride: t.field({
+      type: 'JSONObject',
+      description: 'The JSON schema messages on this channel must follow, when overridden (free-form).',
+      resolve: (channel) => channel.platformMessageJsonSchemaOverride ?? null,
+    }),
+    connectionParams: t.field({
+      type: ['JSONObject'],
+      description: 'The parameters the channel connects to its platform with (free-form; Bird omits secrets).',
+      resolve: (channel) => channel.connectionParams ?? null,
+    }),
     createdAt: t.field({
       type: 'DateTime',
       description: 'When the channel was created.',

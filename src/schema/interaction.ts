@@ -4,7 +4,7 @@ import { INTERACTION_TYPES, type InteractionType as WireInteractionType } from '
 import { callOptions } from '../context.ts';
 import { type InteractionModel, keys, loadInteractions } from '../loaders.ts';
 import { normalizeUuid, parseNodeKey } from './ids.ts';
-import { Message } from './message.ts';
+import { Message, MessageParticipant, participantsOf } from './message.ts';
 import { resolveConnection } from './pagination.ts';
 
 const TYPE_DESCRIPTIONS: Record<WireInteractionType, string> = {
@@ -76,6 +76,27 @@ export const MessageInteraction = builder.loadableNode('MessageInteraction', {
     messageReference: t.exposeString('messageReference', { description: "The message's correlation reference." }),
     messagePartsCount: t.exposeInt('messagePartsCount', { description: 'How many parts the message had.' }),
     messageTags: t.exposeStringList('messageTags', { description: "The message's tags." }),
+    messagePartId: t.id({
+      description: 'The message part interacted with (deprecated by Bird; kept for old data).',
+      resolve: (interaction) => interaction.messagePartId ?? null,
+    }),
+    contextId: t.string({
+      description: 'The id of the context the interaction happened in (e.g. a campaign or flow run).',
+      resolve: (interaction) => interaction.context?.id ?? null,
+    }),
+    contextType: t.string({
+      description: 'The kind of context the interaction happened in.',
+      resolve: (interaction) => interaction.context?.type ?? null,
+    }),
+    contextTags: t.stringList({
+      description: 'Tags of the context the interaction happened in.',
+      resolve: (interaction) => interaction.context?.tags ?? null,
+    }),
+    receivers: t.field({
+      type: [MessageParticipant],
+      description: 'Who interacted: the receivers Bird names on the interaction (contacts, or the connector).',
+      resolve: (interaction) => (interaction.receiver ? participantsOf(interaction.receiver, interaction.workspaceId) : null),
+    }),
     link: t.field({
       type: InteractionLink,
       description: 'For clicks: the link clicked.',

@@ -113,7 +113,7 @@ const ContactParticipant = builder.objectRef<ContactParticipantShape>('ContactPa
   }),
 });
 
-const MessageParticipant = builder.unionType('MessageParticipant', {
+export const MessageParticipant = builder.unionType('MessageParticipant', {
   description: 'A sender or receiver of a message: the workspace connector, or a contact.',
   types: [ConnectorParticipant, ContactParticipant],
   resolveType: (participant) => (participant.kind === 'connector' ? ConnectorParticipant : ContactParticipant),
@@ -150,9 +150,7 @@ const MessageReplyTo = builder.objectRef<NonNullable<WireMessage['replyTo']>>('M
 });
 
 /** Bird's sender is a connector or a contact; its receiver is a connector or a list of contacts. */
-function participants(message: MessageModel, side: 'sender' | 'receiver'): ParticipantShape[] {
-  const party: MessageSender | MessageReceiver | undefined = message[side];
-  const workspaceId = message.workspaceId;
+export function participantsOf(party: MessageSender | MessageReceiver | undefined, workspaceId: string): ParticipantShape[] {
   if (!party) return [];
   if ('connector' in party) return [{ kind: 'connector', workspaceId, connector: party.connector }];
   if ('contact' in party) return [{ kind: 'contact', workspaceId, contact: party.contact }];
@@ -207,13 +205,13 @@ export const Message = builder.loadableNode('Message', {
     sender: t.field({
       type: MessageParticipant,
       description: 'Who sent it: the connector for outgoing messages, the contact for incoming ones.',
-      resolve: (message) => participants(message, 'sender')[0] ?? null,
+      resolve: (message) => participantsOf(message.sender, message.workspaceId)[0] ?? null,
     }),
     receivers: t.field({
       type: [MessageParticipant],
       nullable: false,
       description: 'Who it was sent to: the contacts (with to/cc/bcc on email) for outgoing messages, the connector for incoming ones.',
-      resolve: (message) => participants(message, 'receiver'),
+      resolve: (message) => participantsOf(message.receiver, message.workspaceId),
     }),
     reference: t.exposeString('reference', { description: 'The correlation reference given when sending.' }),
     tags: t.exposeStringList('tags', { description: 'Tags given when sending (lower-cased by Bird).' }),
