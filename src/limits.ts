@@ -1,0 +1,342 @@
+// Operation limits: tokens, depth, aliases (graphql-armor), cost and upstream-call budget (Pothos complexity), body size.
+//
+// Every limit rejects before execution starts, so a rejected operation makes zero upstream calls. Each error carries a
+// stable `extensions.code`; the limit values themselves are only named when `exposeLimits` is on (not in production).
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import { complexityFromQuery } from '@pothos/plugin-complexity';
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  getArgumentValues,
+  getNamedType,
+  getNullableType,
+  getVariableValues,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { LimitsConfig } from './config.ts';
+
+/** Codes of the limit errors, beside those of src/errors.ts. */
+export const LIMIT_ERROR_CODES = {
+  depth: 'DEPTH_LIMIT_EXCEEDED',
+  aliases: 'ALIAS_LIMIT_EXCEEDED',
+  tokens: 'TOKEN_LIMIT_EXCEEDED',
+  cost: 'COST_LIMIT_EXCEEDED',
+  upstream: 'UPSTREAM_BUDGET_EXCEEDED',
+  body: 'PAYLOAD_TOO_LARGE',
+} as const;
+
+/** A connection without `first`/`last` returns one default page (src/schema/pagination.ts). */
+export const DEFAULT_PAGE_SIZE = 20;
+/** Any other list (receivers, representations of unknown length, ...): the Pothos default guess. */
+export const LIST_MULTIPLIER = 10;
+
+function isConnectionField(field: GraphQLField<unknown, unknown>): boolean {
+  return getNamedType(field.type).name.endsWith('Connection') && field.args.some((arg) => arg.name === 'first');
+}
+
+function lengthOf(value: unknown): number | undefined {
+  return Array.isArray(value) ? value.length : undefined;
+}
+
+/**
+ * How many times a field's sub-selection runs: a connection's page size (`first`, else `last`, else the default page),
+ * the number of ids or representations for `nodes` / `_entities`, 1 for `edges` (the connection already multiplied),
+ * LIST_MULTIPLIER for other lists, 1 otherwise.
+ */
+export function selectionMultiplier(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
+  if (isConnectionField(field)) {
+    const size = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
+    return Math.max(0, size);
+  }
+  if (field.name === 'nodes') return lengthOf(args.ids) ?? LIST_MULTIPLIER;
+  if (field.name === '_entities') return lengthOf(args.representations) ?? LIST_MULTIPLIER;
+  if (isListType(getNullableType(field.type))) return field.name === 'edges' ? 1 : LIST_MULTIPLIER;
+  return 1;
+}
+
+/**
+ * Pothos complexity's `fieldComplexity` (src/builder.ts): every field costs 1 and multiplies its sub-selection by
+ * selectionMultiplier, so `channels(first: 10) { messages(first: 50) { ... } }` costs 10 × 50 × the message fields.
+ */
+export function fieldComplexity<Ctx>(args: Record<string, unknown>, _ctx: Ctx, field: GraphQLField<unknown, Ctx, Record<string, unknown>>) {
+  return { field: 1, multiplier: selectionMultiplier(field as GraphQLField<unknown, unknown>, args) };
+}
+
+/**
+ * Whether resolving this field costs one upstream call per parent: a connection (one list call), a node reached from
+ * a parent that does not embed it (a loader call: `message.channel`, `participant.contact`, `node(id)`), or a root
+ * mutation. An edge's `node` comes from the list response and a payload's object from the mutation's own response.
+ */
+function callsPerParent(field: GraphQLField<unknown, unknown>, parent: GraphQLNamedType, rootMutation: boolean): number {
+  if (rootMutation) return 1;
+  if (field.name.startsWith('__') || field.name === '_service') return 0;
+  if (parent.name.endsWith('Edge') || parent.name.endsWith('Payload')) return 0;
+  if (isConnectionField(field)) return 1;
+  const named = getNamedType(field.type);
+  if (field.name === '_entities') return 1; // per representation, via the multiplier
+  const isNode =
+    named.name === 'Node' || ((isObjectType(named) || isInterfaceType(named)) && named.getInterfaces().some((i) => i.name === 'Node'));
+  return isNode ? 1 : 0;
+}
+
+interface Walk {
+  schema: GraphQLSchema;
+  fragments: Record<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  mutation: GraphQLNamedType | null;
+}
+
+function fieldArgs(field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>) {
+  try {
+    return getArgumentValues(field, node, variables);
+  } catch {
+    return {}; // execution reports the bad argument itself, before any call
+  }
+}
+
+/**
+ * An upper bound of the upstream calls of a selection (loaders batch and dedupe, so real runs make fewer), and its
+ * cost by the same rule as Pothos complexity (each field 1, times the multipliers above it).
+ */
+function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQLNamedType, multiplier: number): OperationEstimate {
+  let total = 0;
+  let cost = 0;
+  const add = (inner: OperationEstimate) => {
+    total += inner.upstreamCalls;
+    cost += inner.cost;
+  };
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (!(isObjectType(type) || isInterfaceType(type))) continue;
+      const field = type.getFields()[selection.name.value];
+      if (!field) continue;
+      const args = fieldArgs(field, selection, walk.variables);
+      const inner = selectionMultiplier(field, args);
+      const own = callsPerParent(field, type, type === walk.mutation);
+      total += multiplier * own * (field.name === '_entities' || field.name === 'nodes' ? inner : 1);
+      cost += multiplier;
+      if (selection.selectionSet) add(walkSelection(walk, selection.selectionSet, getNamedType(field.type), multiplier * inner));
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const narrowed = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : type;
+      add(walkSelection(walk, selection.selectionSet, narrowed ?? type, multiplier));
+    } else {
+      const fragment = walk.fragments[selection.name.value];
+      const narrowed = fragment ? walk.schema.getType(fragment.typeCondition.name.value) : undefined;
+      if (fragment && narrowed) add(walkSelection(walk, fragment.selectionSet, narrowed, multiplier));
+    }
+  }
+  return { upstreamCalls: total, cost };
+}
+
+export interface OperationEstimate {
+  cost: number;
+  upstreamCalls: number;
+}
+
+/**
+ * Cost and upstream calls of the operation that will run, from the document and the caller's variables, before any
+ * resolver runs. Undefined when the variables do not coerce (execution then refuses them, still before any call).
+ */
+export function estimateOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  rawVariables: Record<string, unknown> | null | undefined,
+): OperationEstimate | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((op) => op.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation) return undefined;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  if (coerced.errors) return undefined;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const root = schema.getRootType(operation.operation);
+  if (!root) return undefined;
+  // complexityFromQuery reads the first operation of a document: hand it the selected one with its fragments.
+  const single: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION || d === operation),
+  };
+  const walk: Walk = { schema, fragments, variables: coerced.coerced, mutation: schema.getMutationType() ?? null };
+  const estimate = walkSelection(walk, operation.selectionSet, root, 1);
+  try {
+    return { ...estimate, cost: complexityFromQuery(single, { schema, variables: rawVariables ?? {} }).complexity };
+  } catch {
+    // Pothos maps arguments through their input mappings (global IDs are decoded), so a malformed argument throws
+    // here; execution refuses it too, but sibling fields would still run, so the walk's own cost stands in.
+    return estimate;
+  }
+}
+
+function limitError(code: string, message: string, exposed: Record<string, number> | undefined): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...(exposed ? { limit: exposed } : {}) } });
+}
+
+export interface LimitsOptions {
+  limits: LimitsConfig;
+  /** Name the limit and the value found in errors (useful in development; off in production). */
+  exposeLimits: boolean;
+}
+
+/** graphql-armor's token count, on the parser itself, so a 100k-token document is never fully parsed. */
+function useMaxTokens({ limits, exposeLimits }: LimitsOptions): Plugin {
+  const message = exposeLimits ? `The document has more than ${limits.maxTokens} tokens.` : 'The document is too large.';
+  return {
+    onParse({ setParseFn }) {
+      setParseFn((source, options) => {
+        let rejected = false;
+        const parser = new MaxTokensParserWLexer(source, {
+          ...options,
+          n: limits.maxTokens,
+          onReject: [() => void (rejected = true)],
+          propagateOnRejection: true,
+        } as ConstructorParameters<typeof MaxTokensParserWLexer>[1]);
+        try {
+          return parser.parseDocument();
+        } catch (error) {
+          if (rejected) throw limitError(LIMIT_ERROR_CODES.tokens, message, exposeLimits ? { maxTokens: limits.maxTokens } : undefined);
+          throw error;
+        }
+      });
+    },
+  };
+}
+
+/** graphql-armor's depth and alias rules, reporting our coded errors instead of armor's "Syntax Error: ...". */
+function useDepthAndAliases({ limits, exposeLimits }: LimitsOptions): Plugin {
+  const report = (code: string, message: string, exposed: Record<string, number>) => (context: ValidationContext | null) => {
+    context?.reportError(limitError(code, message, exposeLimits ? exposed : undefined));
+  };
+  const depth = maxDepthRule({
+    n: limits.maxDepth,
+    flattenFragments: true,
+    exposeLimits: false,
+    propagateOnRejection: false,
+    onReject: [report(LIMIT_ERROR_CODES.depth, exposeLimits ? `The operation is deeper than ${limits.maxDepth} levels.` : 'The operation is too deep.', { maxDepth: limits.maxDepth })],
+  });
+  const aliases = maxAliasesRule({
+    n: limits.maxAliases,
+    exposeLimits: false,
+    propagateOnRejection: false,
+    onReject: [report(LIMIT_ERROR_CODES.aliases, exposeLimits ? `The operation uses more than ${limits.maxAliases} aliases.` : 'The operation uses too many aliases.', { maxAliases: limits.maxAliases })],
+  });
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(depth);
+      addValidationRule(aliases);
+    },
+  };
+}
+
+/**
+ * Cost and upstream budget, checked in onExecute: after validation (so the document is sound) and with the caller's
+ * variables (so `first: $n` counts), but before the first resolver. Not a validation rule on purpose: yoga caches
+ * validation per document, and the same document with other variables can cost a hundred times more.
+ */
+function useOperationBudget({ limits, exposeLimits }: LimitsOptions): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const estimate = estimateOperation(args.schema, args.document, args.operationName, args.variableValues as Record<string, unknown>);
+      if (!estimate) return;
+      let error: GraphQLError | undefined;
+      if (estimate.cost > limits.maxCost) {
+        error = limitError(
+          LIMIT_ERROR_CODES.cost,
+          exposeLimits ? `The operation's estimated cost ${estimate.cost} exceeds ${limits.maxCost}; request smaller pages.` : 'The operation is too expensive; request smaller pages.',
+          exposeLimits ? { maxCost: limits.maxCost, cost: estimate.cost } : undefined,
+        );
+      } else if (estimate.upstreamCalls > limits.maxUpstreamCalls) {
+        error = limitError(
+          LIMIT_ERROR_CODES.upstream,
+          exposeLimits
+            ? `The operation could make ${estimate.upstreamCalls} calls to Bird, more than ${limits.maxUpstreamCalls}; request smaller pages or fewer nested lists.`
+            : 'The operation could make too many calls to Bird; request smaller pages or fewer nested lists.',
+          exposeLimits ? { maxUpstreamCalls: limits.maxUpstreamCalls, upstreamCalls: estimate.upstreamCalls } : undefined,
+        );
+      }
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}
+
+function isMultipart(request: Request): boolean {
+  return (request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/');
+}
+
+function tooLarge(limits: LimitsConfig, exposeLimits: boolean): Response {
+  return Response.json(
+    {
+      errors: [
+        {
+          message: exposeLimits ? `The request body is larger than ${limits.maxBodyBytes} bytes.` : 'The request body is too large.',
+          extensions: { code: LIMIT_ERROR_CODES.body },
+        },
+      ],
+    },
+    { status: 413, headers: { connection: 'close' } },
+  );
+}
+
+class BodyTooLarge extends Error {}
+
+/** The body of a request without content-length (chunked), read up to the limit. */
+async function readLimited(request: Request, max: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > max) throw new BodyTooLarge();
+      chunks.push(chunk);
+    }
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * MAX_BODY_BYTES: a declared content-length over the limit is refused before the body is read; a chunked body is read
+ * up to the limit. Multipart requests are left to the upload parser, which enforces the media size limit.
+ */
+function useBodyLimit({ limits, exposeLimits }: LimitsOptions): Plugin {
+  return {
+    onRequest({ request, endResponse }) {
+      if (request.method !== 'POST' || isMultipart(request)) return;
+      const declared = Number(request.headers.get('content-length'));
+      if (Number.isFinite(declared) && declared > limits.maxBodyBytes) endResponse(tooLarge(limits, exposeLimits));
+    },
+    onRequestParse({ request, requestParser, setRequestParser, endResponse }) {
+      if (!requestParser || request.method !== 'POST' || isMultipart(request) || request.headers.has('content-length')) return;
+      setRequestParser(async (original) => {
+        let body: Uint8Array;
+        try {
+          body = await readLimited(original, limits.maxBodyBytes);
+        } catch (error) {
+          if (!(error instanceof BodyTooLarge)) throw error;
+          const response = tooLarge(limits, exposeLimits);
+          endResponse(response);
+          return response;
+        }
+        return requestParser(new Request(original.url, { method: original.method, headers: original.headers, body: body as unknown as BodyInit }));
+      });
+    },
+  };
+}
+
+/** All limits, in the order they apply: body size, tokens (parse), depth and aliases (validate), cost and calls (execute). */
+export function useLimits(options: LimitsOptions): Plugin[] {
+  return [useBodyLimit(options), useMaxTokens(options), useDepthAndAliases(options), useOperationBudget(options)];
+}

@@ -1,0 +1,101 @@
+// Security defaults of the HTTP front: CORS allowlist, introspection switch, field-suggestion masking, persisted operations.
+import { readFileSync } from 'node:fs';
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { Kind, type OperationDefinitionNode, parse } from 'graphql';
+import type { CORSOptions, Plugin } from 'graphql-yoga';
+import type { Config } from './config.ts';
+
+/** Headers a browser may send cross-origin: JSON, credentials, the CSRF header and our request id. */
+const CORS_ALLOWED_HEADERS = ['content-type', 'authorization', 'x-graphql-yoga-csrf', 'x-request-id', 'accept'];
+
+/**
+ * yoga's `cors` option. yoga's default reflects ANY Origin with `Access-Control-Allow-Credentials: true`, which would let
+ * every website call us with a user's cookies or key; here an origin gets CORS headers only when it is listed exactly,
+ * and the answer names that origin alone (never `*`). Unlisted origins get no CORS headers, so browsers refuse them.
+ */
+export function corsOptions(config: Config): false | ((request: Request) => CORSOptions) {
+  if (config.corsOrigins.length === 0) return false;
+  const allowed = new Set(config.corsOrigins);
+  return (request) => {
+    const origin = request.headers.get('origin')?.toLowerCase();
+    if (origin === undefined || !allowed.has(origin)) return false as unknown as CORSOptions;
+    return {
+      origin: [origin],
+      credentials: true,
+      methods: ['GET', 'POST'],
+      allowedHeaders: CORS_ALLOWED_HEADERS,
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    };
+  };
+}
+
+/**
+ * With INTROSPECTION=false, `__schema` and `__type` are refused (graphql-js's NoSchemaIntrospectionCustomRule) and field
+ * suggestions ("Did you mean …?") are masked, so the schema cannot be guessed either. `_service { sdl }`, `_entities`
+ * and `__typename` are ordinary fields and keep answering for the federation gateway.
+ */
+export function introspectionPlugins(config: Config): Plugin[] {
+  if (config.introspection) return [];
+  return [useDisableIntrospection({ isDisabled: () => true }), blockFieldSuggestionsPlugin({ mask: '' }) as Plugin];
+}
+
+/** Root fields a federation gateway sends on its own: they stay allowed when only persisted operations are. */
+const GATEWAY_FIELDS = new Set(['_service', '_entities', '__typename']);
+
+/** True when the document's every operation is a query selecting only gateway fields (no fragments at the root). */
+export function isGatewayOperation(query: string): boolean {
+  let operations: OperationDefinitionNode[];
+  try {
+    const document = parse(query, { noLocation: true, maxTokens: 2_000 });
+    if (document.definitions.some((d) => d.kind !== Kind.OPERATION_DEFINITION)) return false;
+    operations = document.definitions as OperationDefinitionNode[];
+  } catch {
+    return false;
+  }
+  return operations.every(
+    (op) =>
+      op.operation === 'query' &&
+      op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && GATEWAY_FIELDS.has(s.name.value)),
+  );
+}
+
+/** The safelist: `{ "<sha256 hex of the document>": "<document>" }` (scripts/persisted-operations.ts writes it). */
+export function loadPersistedOperations(path: string): ReadonlyMap<string, string> {
+  return new Map(Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>));
+}
+
+/**
+ * PERSISTED_OPERATIONS=<file>: only operations from the safelist run, sent as
+ * `extensions: { persistedQuery: { version: 1, sha256Hash } }` (Apollo's format) or `documentId`; a document in the
+ * body is refused unless it is gateway traffic (`_service`, `_entities`), which a router sends as text.
+ */
+export function persistedOperationsPlugins(config: Config): Plugin[] {
+  if (config.persistedOperations === null) return [];
+  const operations = loadPersistedOperations(config.persistedOperations);
+  const gateway = new WeakSet<Request>();
+  const classify: Plugin = {
+    onParams({ request, params }) {
+      if (typeof params.query === 'string' && isGatewayOperation(params.query)) gateway.add(request);
+    },
+  };
+  return [
+    classify,
+    usePersistedOperations({
+      getPersistedOperation: (hash) => operations.get(hash) ?? null,
+      extractPersistedOperationId: (params) => {
+        const extensions = params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined;
+        const hash = extensions?.persistedQuery?.version === 1 ? extensions.persistedQuery.sha256Hash : (params as { documentId?: unknown }).documentId;
+        return typeof hash === 'string' ? hash : null;
+      },
+      allowArbitraryOperations: (request) => gateway.has(request),
+      customErrors: {
+        notFound: { message: 'Unknown persisted operation.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } } },
+        keyNotFound: { message: 'Send a persisted operation hash (extensions.persistedQuery.sha256Hash).', extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } } },
+        persistedQueryOnly: { message: 'Only persisted operations are allowed.', extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } } },
+      },
+    }) as Plugin,
+  ];
+}
