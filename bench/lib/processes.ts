@@ -1,0 +1,105 @@
+// Child processes of the bench: each target runs in its own Node process (TypeScript through the tsx loader), so
+// no target shares an event loop or heap with the load generator or with another target.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  url: string;
+  /** Extra fields of the ready line (the emulator's controlUrl). */
+  info: Record<string, unknown>;
+  stderr: () => string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StartOptions {
+  name: string;
+  /** Script path relative to the repository root. */
+  script: string;
+  env: Record<string, string>;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  /** How the child says it is ready: a JSON line `{ready:true,url}` on stdout, or a URL answering 200. */
+  ready: { kind: 'line' } | { kind: 'poll'; url: string; path: string };
+  timeoutMs?: number;
+}
+
+export async function startChild(options: StartOptions): Promise<Child> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), options.script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (stdout.length > 1_000_000) stdout = stdout.slice(-100_000);
+  });
+  proc.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.length > 1_000_000) stderr = stderr.slice(-100_000);
+  });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let url = '';
+  let info: Record<string, unknown> = {};
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${options.name} exited with ${proc.exitCode}:\n${stderr.slice(-2000)}\n${stdout.slice(-2000)}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`${options.name} did not become ready:\n${stderr.slice(-2000)}`);
+    }
+    if (options.ready.kind === 'line') {
+      const line = stdout.split('\n').find((l) => l.startsWith('{"ready":true'));
+      if (line) {
+        info = JSON.parse(line) as Record<string, unknown>;
+        url = info.url as string;
+        break;
+      }
+    } else {
+      try {
+        const res = await fetch(options.ready.url + options.ready.path);
+        await res.arrayBuffer();
+        if (res.ok) {
+          url = options.ready.url;
+          break;
+        }
+      } catch {
+        // not listening yet
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name: options.name,
+    proc,
+    url,
+    info,
+    stderr: () => stderr,
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,537 @@
+// `npm run bench [-- --quick] [-- --jit] [-- --no-peer] [-- --no-rss] [-- --no-profile] [-- --rounds N]`
+//
+// Starts the emulator (rate limits off), our server (NODE_ENV=production), a bare yoga hello world and the peer
+// (Hive Gateway over the emulator's OpenAPI document) as separate processes, then, interleaved over rounds:
+// the µs latency probe and throughput at c=10 for every operation and target; an upstream call count per operation;
+// RSS of our server over a sustained run; CPU profiles. Writes bench/results/latest.{json,md} and prints the tables.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client, Pool } from 'undici';
+import { SEED } from '../src/emulator/seed.ts';
+import {
+  type HttpRequestSpec,
+  type ProbeResult,
+  type Task,
+  type ThroughputResult,
+  generate,
+  hasWrk,
+  httpTask,
+  median,
+  probe,
+  rssMiB,
+  slope,
+  wrk,
+} from './lib/measure.ts';
+import { ACCESS_KEY, type GraphQLRequest, HELLO, type Operation, PEER_HEADERS, fixture, operations, prepare } from './lib/operations.ts';
+import { type Child, ROOT, freePort, startChild } from './lib/processes.ts';
+import { type ProfileRow, summarizeProfile } from './lib/profile.ts';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const quick = flag('quick');
+const roundsArg = argv.indexOf('--rounds');
+const S = {
+  rounds: roundsArg !== -1 ? Number(argv[roundsArg + 1]) : quick ? 1 : 3,
+  warmup: quick ? 300 : 1000,
+  count: quick ? 1000 : 3000,
+  probeMaxMs: quick ? 3000 : 8000,
+  wrkWarm: quick ? 1 : 2,
+  wrkSeconds: quick ? 2 : 5,
+  concurrency: 10,
+  rssSeconds: flag('no-rss') ? 0 : quick ? 20 : 120,
+  rssEveryMs: 5000,
+  profile: !flag('no-profile') && !quick,
+  profileSeconds: 8,
+  peer: !flag('no-peer'),
+  jit: flag('jit'),
+};
+const RESULTS = join(ROOT, 'bench', 'results');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+type TargetName = 'floor' | 'ours' | 'ours+jit' | 'peer' | 'hello';
+interface Cell {
+  probe: ProbeResult;
+  throughput: ThroughputResult;
+}
+interface Counted {
+  calls: number;
+  routes: Record<string, number>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Processes
+// ---------------------------------------------------------------------------------------------------------------
+
+const children: Child[] = [];
+async function stopAll(): Promise<void> {
+  await Promise.all(children.splice(0).map((c) => c.stop()));
+}
+process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+function oursEnv(emulatorUrl: string, port: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    BIRD_API_URL: emulatorUrl,
+    BIRD_ACCESS_KEY: ACCESS_KEY,
+    BIRD_ORGANIZATION_ID: SEED.organizationId,
+    LOG_LEVEL: 'warn',
+    GRAPHIQL: 'false',
+    ...extra,
+  };
+}
+
+async function startOurs(name: string, emulatorUrl: string, extra: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Child> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await startChild({
+    name,
+    script: 'src/server.ts',
+    env: oursEnv(emulatorUrl, port, extra),
+    nodeArgs,
+    ready: { kind: 'poll', url, path: '/health' },
+  });
+  children.push(child);
+  return child;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------------------------------
+
+function graphqlSpec(base: string, request: GraphQLRequest, headers: Record<string, string> = {}): HttpRequestSpec {
+  return {
+    url: `${base}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+    body: JSON.stringify(request),
+  };
+}
+
+/** Throws on GraphQL errors, so a probe counts an error answer as a failure, not as a fast success. */
+function graphqlCheck(body: string): void {
+  if (body.includes('"errors"')) throw new Error(body.slice(0, 300));
+}
+
+async function postGraphQL(spec: HttpRequestSpec): Promise<Record<string, any>> {
+  const res = await fetch(spec.url, { method: 'POST', headers: spec.headers, body: spec.body });
+  const json = (await res.json()) as { data?: Record<string, any>; errors?: unknown };
+  if (json.errors || !json.data) throw new Error(`${res.status} ${JSON.stringify(json).slice(0, 500)}`);
+  return json.data;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  const started = Date.now();
+  const useWrk = hasWrk();
+  log(`bench: ${quick ? 'quick' : 'full'} mode, ${S.rounds} round(s), throughput with ${useWrk ? 'wrk -t1 -c10' : 'the in-process undici generator (wrk not found), c=10'}`);
+
+  // --- processes ------------------------------------------------------------------------------------------------
+  const emulator = await startChild({ name: 'emulator', script: 'bench/emulator.ts', env: { BENCH_COUNT: '1' }, ready: { kind: 'line' } });
+  children.push(emulator);
+  const control = emulator.info.controlUrl as string;
+  const resetLog = async () => void (await fetch(`${control}/reset`, { method: 'POST' })).arrayBuffer();
+  const readLog = async () => (await (await fetch(`${control}/requests`)).json()) as { method: string; route: string }[];
+
+  const ours = await startOurs('ours', emulator.url);
+  const oursJit = S.jit ? await startOurs('ours+jit', emulator.url, { GRAPHQL_JIT: 'true' }) : undefined;
+  const hello = await startChild({ name: 'hello', script: 'bench/hello.ts', env: { NODE_ENV: 'production', PORT: String(await freePort()) }, ready: { kind: 'line' } });
+  children.push(hello);
+  let peer: Child | undefined;
+  let peerError: string | undefined;
+  if (S.peer) {
+    try {
+      peer = await startChild({
+        name: 'peer',
+        script: 'bench/peer.ts',
+        env: { NODE_ENV: 'production', EMULATOR_URL: emulator.url, BIRD_ACCESS_KEY: ACCESS_KEY, PORT: String(await freePort()) },
+        ready: { kind: 'line' },
+        timeoutMs: 120_000,
+      });
+      children.push(peer);
+    } catch (error) {
+      peerError = (error as Error).message;
+      log(`bench: the peer did not start: ${peerError}`);
+    }
+  }
+  log(`bench: emulator ${emulator.url}, ours ${ours.url}${oursJit ? `, ours+jit ${oursJit.url}` : ''}, hello ${hello.url}, peer ${peer?.url ?? 'n/a'}`);
+
+  const floorPool = new Pool(emulator.url, { connections: 16 });
+  await prepare(floorPool);
+  const ops = operations();
+
+  // --- targets per operation --------------------------------------------------------------------------------------
+  type Target = { name: TargetName; spec?: HttpRequestSpec; floor?: (pool: Pool) => Promise<number> };
+  const targetsOf = (op: Operation): Target[] => {
+    const list: Target[] = [{ name: 'floor', floor: op.floor }, { name: 'ours', spec: graphqlSpec(ours.url, op.ours) }];
+    if (oursJit) list.push({ name: 'ours+jit', spec: graphqlSpec(oursJit.url, op.ours) });
+    if (peer && !peerFailures[op.key]) list.push({ name: 'peer', spec: graphqlSpec(peer.url, op.peer, PEER_HEADERS) });
+    return list;
+  };
+
+  // --- sanity: every target answers every operation with the data ---------------------------------------------------
+  const peerFailures: Record<string, string> = {};
+  for (const op of ops) {
+    await op.floor(floorPool);
+    op.check('ours', await postGraphQL(graphqlSpec(ours.url, op.ours)));
+    if (oursJit) op.check('ours', await postGraphQL(graphqlSpec(oursJit.url, op.ours)));
+    if (peer) {
+      try {
+        op.check('peer', await postGraphQL(graphqlSpec(peer.url, op.peer, PEER_HEADERS)));
+      } catch (error) {
+        peerFailures[op.key] = (error as Error).message;
+        log(`bench: the peer cannot answer ${op.key}: ${peerFailures[op.key]}`);
+      }
+    }
+  }
+  await postGraphQL(graphqlSpec(hello.url, HELLO));
+
+  // --- upstream calls per operation (one warm execution each) -------------------------------------------------------
+  const counts: Record<string, Partial<Record<TargetName, Counted>>> = {};
+  for (const op of ops) {
+    counts[op.key] = {};
+    for (const target of targetsOf(op)) {
+      await resetLog();
+      if (target.floor) await target.floor(floorPool);
+      else await postGraphQL(target.spec!);
+      await new Promise((r) => setTimeout(r, 20));
+      const entries = await readLog();
+      const routes: Record<string, number> = {};
+      for (const e of entries) routes[e.route] = (routes[e.route] ?? 0) + 1;
+      counts[op.key]![target.name] = { calls: entries.length, routes };
+    }
+  }
+  await resetLog();
+  log('bench: upstream calls counted');
+
+  // --- interleaved rounds -----------------------------------------------------------------------------------------
+  const cells: Record<string, Partial<Record<TargetName, Cell[]>>> = { hello: {} };
+  for (const op of ops) cells[op.key] = {};
+
+  const measure = async (target: Target | { name: 'hello'; spec: HttpRequestSpec }): Promise<Cell> => {
+    if ('floor' in target && target.floor) {
+      const floor = target.floor;
+      const task: Task = async () => void (await floor(floorPool));
+      const p = await probe(task, S.warmup, S.count, S.probeMaxMs);
+      await generate(task, S.concurrency, S.wrkWarm);
+      const t = await generate(task, S.concurrency, S.wrkSeconds);
+      return { probe: p, throughput: t };
+    }
+    const spec = target.spec!;
+    const client = new Client(new URL(spec.url).origin, { pipelining: 1 });
+    try {
+      const task = httpTask(client, spec, graphqlCheck);
+      const p = await probe(task, S.warmup, S.count, S.probeMaxMs);
+      let t: ThroughputResult;
+      if (useWrk) {
+        t = await wrk([spec], S.wrkWarm, S.wrkSeconds, S.concurrency);
+      } else {
+        const pool = new Pool(new URL(spec.url).origin, { connections: S.concurrency });
+        const loadTask = httpTask(pool as unknown as Client, spec, graphqlCheck);
+        await generate(loadTask, S.concurrency, S.wrkWarm);
+        t = await generate(loadTask, S.concurrency, S.wrkSeconds);
+        await pool.close();
+      }
+      return { probe: p, throughput: t };
+    } finally {
+      await client.close();
+    }
+  };
+
+  for (let round = 0; round < S.rounds; round++) {
+    const helloAt = round % ops.length;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      const targets = targetsOf(op);
+      // Rotate the order every round so no target always runs first (or right after a heavy one).
+      const rotated = targets.map((_, k) => targets[(k + round + i) % targets.length]!);
+      for (const target of rotated) {
+        const cell = await measure(target);
+        (cells[op.key]![target.name] ??= []).push(cell);
+        await resetLog();
+        log(
+          `round ${round + 1}/${S.rounds} ${op.key.padEnd(8)} ${target.name.padEnd(8)} p50 ${(cell.probe.p50 / 1000).toFixed(3)} ms  p99 ${(cell.probe.p99 / 1000).toFixed(3)} ms  n=${cell.probe.samples.length}  ${cell.throughput.rps.toFixed(0)} req/s${cell.probe.errors + cell.throughput.errors > 0 ? `  ERRORS ${cell.probe.errors}+${cell.throughput.errors}` : ''}`,
+        );
+      }
+      if (i === helloAt) {
+        const cell = await measure({ name: 'hello', spec: graphqlSpec(hello.url, HELLO) });
+        (cells.hello!.hello ??= []).push(cell);
+        log(`round ${round + 1}/${S.rounds} hello    hello    p50 ${(cell.probe.p50 / 1000).toFixed(3)} ms  ${cell.throughput.rps.toFixed(0)} req/s`);
+      }
+    }
+  }
+
+  // --- RSS of our server over a sustained run ------------------------------------------------------------------------
+  const rss: { t: number; mib: number }[] = [];
+  let rssRps = Number.NaN;
+  if (S.rssSeconds > 0) {
+    log(`bench: sustained load on ours for ${S.rssSeconds} s (all operations in turn, c=10), RSS every ${S.rssEveryMs / 1000} s`);
+    const specs = ops.map((op) => graphqlSpec(ours.url, op.ours));
+    const t0 = Date.now();
+    rss.push({ t: 0, mib: rssMiB(ours.proc.pid!) });
+    const timer = setInterval(() => rss.push({ t: (Date.now() - t0) / 1000, mib: rssMiB(ours.proc.pid!) }), S.rssEveryMs);
+    let result: ThroughputResult;
+    if (useWrk) {
+      result = await wrk(specs, 0, S.rssSeconds, S.concurrency);
+    } else {
+      const pool = new Pool(ours.url, { connections: S.concurrency });
+      let k = 0;
+      const tasks = specs.map((s) => httpTask(pool as unknown as Client, s, graphqlCheck));
+      result = await generate(() => tasks[k++ % tasks.length]!(), S.concurrency, S.rssSeconds);
+      await pool.close();
+    }
+    clearInterval(timer);
+    rss.push({ t: (Date.now() - t0) / 1000, mib: rssMiB(ours.proc.pid!) });
+    rssRps = result.rps;
+    await resetLog();
+  }
+
+  // --- CPU profiles of our server ---------------------------------------------------------------------------------
+  const profiles: { op: string; functions: ProfileRow[]; packages: ProfileRow[]; totalMs: number }[] = [];
+  if (S.profile) {
+    for (const key of ['message', 'page50']) {
+      const op = ops.find((o) => o.key === key)!;
+      const dir = join(RESULTS, `prof-${key}`);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const prof = await startOurs(`ours-prof-${key}`, emulator.url, {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+      const spec = graphqlSpec(prof.url, op.ours);
+      if (useWrk) await wrk([spec], 1, S.profileSeconds, S.concurrency);
+      else {
+        const pool = new Pool(prof.url, { connections: S.concurrency });
+        await generate(httpTask(pool as unknown as Client, spec, graphqlCheck), S.concurrency, S.profileSeconds);
+        await pool.close();
+      }
+      await prof.stop();
+      children.splice(children.indexOf(prof), 1);
+      const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) profiles.push({ op: key, ...summarizeProfile(join(dir, file)) });
+      log(`bench: profiled ${key}${file ? '' : ' (no profile written)'}`);
+    }
+  }
+
+  await floorPool.close();
+  await stopAll();
+
+  // --- report -------------------------------------------------------------------------------------------------------
+  const report = buildReport({ ops, cells, counts, rss, rssRps, profiles, peerError, peerFailures, useWrk, seconds: (Date.now() - started) / 1000 });
+  writeFileSync(join(RESULTS, 'latest.md'), report.markdown);
+  writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify(report.json, null, 2));
+  process.stdout.write(report.markdown);
+  log(`bench: done in ${((Date.now() - started) / 1000).toFixed(0)} s; bench/results/latest.md and latest.json written`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------------------------
+
+function versionOf(pkg: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+function machine(useWrk: boolean): string[] {
+  const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  let wrkVersion = 'not used';
+  if (useWrk) {
+    try {
+      wrkVersion = execFileSync('wrk', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0] ?? '';
+    } catch (error) {
+      wrkVersion = String((error as { stdout?: string }).stdout ?? '').split('\n')[0] ?? 'wrk';
+    }
+  }
+  const pkgs = [
+    'graphql',
+    'graphql-yoga',
+    '@pothos/core',
+    'undici',
+    'tsx',
+    '@graphql-hive/gateway-runtime',
+    '@omnigraph/openapi',
+    '@graphql-mesh/transport-rest',
+    '@graphql-mesh/compose-cli',
+    '@envelop/graphql-jit',
+    'graphql-jit',
+  ];
+  return [
+    `- CPUs: ${availableParallelism()} × ${cpu}; memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ${process.platform} ${process.arch}`,
+    `- Node ${process.version}; load: ${useWrk ? wrkVersion.trim() : 'in-process undici generator (wrk not installed)'}`,
+    `- ${pkgs.map((p) => `${p} ${versionOf(p)}`).join(', ')}`,
+  ];
+}
+
+const ms = (us: number) => (Number.isFinite(us) ? (us / 1000).toFixed(3) : 'n/a');
+const signedMs = (us: number) => (Number.isFinite(us) ? `${us >= 0 ? '+' : '−'}${Math.abs(us / 1000).toFixed(3)}` : 'n/a');
+const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a');
+const rps = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
+
+function buildReport(input: {
+  ops: Operation[];
+  cells: Record<string, Partial<Record<TargetName, Cell[]>>>;
+  counts: Record<string, Partial<Record<TargetName, Counted>>>;
+  rss: { t: number; mib: number }[];
+  rssRps: number;
+  profiles: { op: string; functions: ProfileRow[]; packages: ProfileRow[]; totalMs: number }[];
+  peerError: string | undefined;
+  peerFailures: Record<string, string>;
+  useWrk: boolean;
+  seconds: number;
+}) {
+  const { ops, cells, counts } = input;
+  const lines: string[] = [];
+  const json: Record<string, unknown> = { settings: { ...S, quick }, ops: {} };
+  const helloCells = cells.hello?.hello ?? [];
+  const helloRps = median(helloCells.map((c) => c.throughput.rps));
+  const helloP50 = median(helloCells.map((c) => c.probe.p50));
+
+  lines.push(`# Benchmark run (${new Date().toISOString()}, ${quick ? 'quick' : 'full'} mode, ${S.rounds} round(s), ${input.seconds.toFixed(0)} s)`, '');
+  lines.push(...machine(input.useWrk), '');
+  lines.push(
+    `Latency: one undici Client per target, ${S.warmup} warm-up + up to ${S.count} sequential requests (capped at ${S.probeMaxMs / 1000} s), process.hrtime.bigint(). ` +
+      `Throughput: ${input.useWrk ? `wrk -t1 -c${S.concurrency} -d${S.wrkSeconds}s after a ${S.wrkWarm} s warm-up` : `undici generator, c=${S.concurrency}, ${S.wrkSeconds} s after a ${S.wrkWarm} s warm-up`}; ` +
+      `the floor's throughput always comes from the in-process undici generator (c=${S.concurrency} operations in flight, each doing the optimal calls). ` +
+      'Medians over rounds; "added" = the median over rounds of (target − floor) in the same round. Emulator rate limits off.',
+    '',
+  );
+  lines.push(`Ceiling (bare yoga \`{ hello }\`): p50 ${ms(helloP50)} ms, ${rps(helloRps)} req/s.`, '');
+
+  // Latency + throughput per operation
+  lines.push('## Latency and throughput', '');
+  lines.push('| Operation | Target | p50 ms | p90 ms | p99 ms | added p50 | added p90 | added p99 | req/s | × floor | × hello | ours ÷ peer |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  const summary: Record<string, Record<string, Record<string, number>>> = {};
+  for (const op of ops) {
+    const byTarget = cells[op.key] ?? {};
+    const floor = byTarget.floor ?? [];
+    const peerRps = median((byTarget.peer ?? []).map((c) => c.throughput.rps));
+    summary[op.key] = {};
+    for (const name of ['floor', 'ours', 'ours+jit', 'peer'] as TargetName[]) {
+      const list = byTarget[name];
+      if (!list || list.length === 0) continue;
+      const added = (k: 'p50' | 'p90' | 'p99') => median(list.map((c, r) => c.probe[k] - (floor[r]?.probe[k] ?? Number.NaN)));
+      const row = {
+        p50: median(list.map((c) => c.probe.p50)),
+        p90: median(list.map((c) => c.probe.p90)),
+        p99: median(list.map((c) => c.probe.p99)),
+        addedP50: name === 'floor' ? 0 : added('p50'),
+        addedP90: name === 'floor' ? 0 : added('p90'),
+        addedP99: name === 'floor' ? 0 : added('p99'),
+        rps: median(list.map((c) => c.throughput.rps)),
+        samples: median(list.map((c) => c.probe.samples.length)),
+        errors: list.reduce((a, c) => a + c.probe.errors + c.throughput.errors, 0),
+      };
+      const floorRps = median(floor.map((c) => c.throughput.rps));
+      summary[op.key]![name] = { ...row, xFloor: row.rps / floorRps, xHello: row.rps / helloRps, xPeer: row.rps / peerRps };
+      lines.push(
+        `| ${op.title} | ${name}${row.errors > 0 ? ` (${row.errors} errors)` : ''}${row.samples < S.count ? ` (n=${row.samples})` : ''} | ${ms(row.p50)} | ${ms(row.p90)} | ${ms(row.p99)} | ` +
+          `${name === 'floor' ? '—' : signedMs(row.addedP50)} | ${name === 'floor' ? '—' : signedMs(row.addedP90)} | ${name === 'floor' ? '—' : signedMs(row.addedP99)} | ` +
+          `${rps(row.rps)} | ${ratio(row.rps / floorRps)} | ${ratio(row.rps / helloRps)} | ${name.startsWith('ours') ? ratio(row.rps / peerRps) : '—'} |`,
+      );
+    }
+  }
+  lines.push('');
+
+  // Upstream calls
+  lines.push('## Upstream calls per operation (one warm execution, counted by the emulator)', '');
+  lines.push('| Operation | Optimum | floor | ours | peer | ours by route |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const op of ops) {
+    const c = counts[op.key] ?? {};
+    const routes = Object.entries(c.ours?.routes ?? {})
+      .map(([r, n]) => `${n}× ${r}`)
+      .join('; ');
+    lines.push(
+      `| ${op.title} | ${op.optimum} | ${c.floor?.calls ?? 'n/a'} | ${c.ours?.calls ?? 'n/a'}${c['ours+jit'] ? ` (jit ${c['ours+jit'].calls})` : ''} | ${c.peer?.calls ?? 'n/a'} | ${routes} |`,
+    );
+  }
+  lines.push('');
+
+  // RSS
+  if (input.rss.length > 0) {
+    const xs = input.rss.map((s) => s.t);
+    const ys = input.rss.map((s) => s.mib);
+    const half = input.rss.filter((s) => s.t >= S.rssSeconds / 2);
+    const perMin = slope(xs, ys) * 60;
+    const perMinSecondHalf = slope(
+      half.map((s) => s.t),
+      half.map((s) => s.mib),
+    ) * 60;
+    lines.push(`## RSS of our server, ${S.rssSeconds} s sustained load (all operations in turn, c=${S.concurrency}, ${rps(input.rssRps)} req/s)`, '');
+    lines.push('| start MiB | end MiB | max MiB | slope (whole run) | slope (second half) |');
+    lines.push('|---|---|---|---|---|');
+    lines.push(
+      `| ${ys[0]!.toFixed(1)} | ${ys.at(-1)!.toFixed(1)} | ${Math.max(...ys).toFixed(1)} | ${perMin.toFixed(2)} MiB/min | ${perMinSecondHalf.toFixed(2)} MiB/min |`,
+    );
+    lines.push('', `Samples (s: MiB): ${input.rss.map((s) => `${s.t.toFixed(0)}: ${s.mib.toFixed(1)}`).join(', ')}`, '');
+    json.rss = { samples: input.rss, perMin, perMinSecondHalf, rps: input.rssRps };
+  }
+
+  // Profiles
+  for (const p of input.profiles) {
+    lines.push(`## CPU profile of our server under \`${p.op}\` (c=${S.concurrency}, ${S.profileSeconds} s): top self time`, '');
+    lines.push('| Function | self ms | share of busy |', '|---|---|---|');
+    for (const row of p.functions) lines.push(`| \`${row.name}\` | ${row.selfMs.toFixed(0)} | ${(row.share * 100).toFixed(1)} % |`);
+    lines.push('', '| Package | self ms | share of busy |', '|---|---|---|');
+    for (const row of p.packages) lines.push(`| ${row.name} | ${row.selfMs.toFixed(0)} | ${(row.share * 100).toFixed(1)} % |`);
+    lines.push('');
+  }
+
+  // Targets
+  const t = summary;
+  const single = ['message', 'channels', 'filtered', 'send'];
+  const peerRatios = Object.values(t)
+    .map((row) => row.ours?.xPeer)
+    .filter((x): x is number => x !== undefined && Number.isFinite(x));
+  const check = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'met' : 'NOT met');
+  lines.push('## Targets (issue 7)', '');
+  lines.push('| Target | Measured | Status |', '|---|---|---|');
+  const msg = t.message?.ours;
+  lines.push(`| Single-call op throughput ≥ 0.9× hello (message by id) | ${ratio(msg?.xHello ?? Number.NaN)} | ${check(msg && (msg.xHello ?? 0) >= 0.9)} |`);
+  lines.push(
+    `| Single-call ops, each ≥ 0.9× hello | ${single.map((k) => `${k} ${ratio(t[k]?.ours?.xHello ?? Number.NaN)}`).join(', ')} | ${check(single.every((k) => (t[k]?.ours?.xHello ?? 0) >= 0.9))} |`,
+  );
+  lines.push(`| Added p50 ≤ 0.4 ms (message by id) | ${signedMs(msg?.addedP50 ?? Number.NaN)} ms | ${check(msg && (msg.addedP50 ?? Infinity) <= 400)} |`);
+  lines.push(`| Added p99 ≤ 2.5 ms (message by id) | ${signedMs(msg?.addedP99 ?? Number.NaN)} ms | ${check(msg && (msg.addedP99 ?? Infinity) <= 2500)} |`);
+  const page = t.page50?.ours;
+  lines.push(`| Page of 50: added p50 ≤ 0.6 ms | ${signedMs(page?.addedP50 ?? Number.NaN)} ms | ${check(page && (page.addedP50 ?? Infinity) <= 600)} |`);
+  lines.push(
+    `| ≥ 3× the peer's throughput, every op | ${ops.map((o) => `${o.key} ${ratio(t[o.key]?.ours?.xPeer ?? Number.NaN)}`).join(', ')} | ${peerRatios.length === 0 ? 'n/a' : check(peerRatios.every((x) => x >= 3))} |`,
+  );
+  const callsOk = ops.every((o) => counts[o.key]?.ours?.calls === counts[o.key]?.floor?.calls);
+  lines.push(
+    `| Upstream calls = optimum | ${ops.map((o) => `${o.key} ${counts[o.key]?.ours?.calls}/${counts[o.key]?.floor?.calls}`).join(', ')} | ${check(callsOk)} |`,
+  );
+  if (json.rss) {
+    const r = json.rss as { perMinSecondHalf: number };
+    lines.push(`| RSS flat over the sustained run (no growth: second-half slope < 1 MiB/min) | ${r.perMinSecondHalf.toFixed(2)} MiB/min in the second half | ${check(r.perMinSecondHalf < 1)} |`);
+  }
+  lines.push('');
+  if (input.peerError) lines.push(`The peer did not start: \`${input.peerError.slice(0, 500)}\``, '');
+  for (const [k, e] of Object.entries(input.peerFailures)) lines.push(`The peer cannot answer ${k}: \`${e.slice(0, 300)}\``, '');
+
+  json.summary = summary;
+  json.counts = counts;
+  json.hello = { rps: helloRps, p50: helloP50 };
+  json.profiles = input.profiles;
+  json.peerError = input.peerError;
+  json.peerFailures = input.peerFailures;
+  json.fixture = fixture;
+  return { markdown: `${lines.join('\n')}\n`, json };
+}
+
+main().catch(async (error: unknown) => {
+  log(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  for (const c of children) if (c.stderr()) log(`--- ${c.name} stderr (tail) ---\n${c.stderr().slice(-1500)}`);
+  await stopAll();
+  process.exit(1);
+});
