@@ -31,6 +31,7 @@ const config: CodegenConfig = {
           URL: 'string',
           JSON: 'unknown',
           JSONObject: 'Record<string, unknown>',
+          File: 'File',
           _Any: 'unknown',
           FieldSet: 'string',
           link__Import: 'string',

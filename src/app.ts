@@ -1,12 +1,23 @@
-// createApp({ config, bird }) → the yoga instance: schema, per-request context, masking, GraphiQL, /health; never listens.
+// createApp({ config, bird }) → the yoga instance: schema, context, masking, CSRF/CORS, limits, GraphiQL, /health, /ready, /metrics; never listens.
 import { randomUUID } from 'node:crypto';
+import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { createLogger, createYoga, type GraphiQLOptions, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { BirdClient, Credential } from './bird/client.ts';
 import { ACCESS_TOKEN_PATTERN, type Config } from './config.ts';
 import type { Context } from './context.ts';
 import { maskError } from './errors.ts';
+import { useLimits } from './limits.ts';
+import { useMediaDownloadRoute } from './media/download-route.ts';
+import { createMediaLinkIssuer } from './media/links.ts';
+import { DEFAULT_MAX_FIELD_BYTES, maxUploadRequestBytes, useMultipartUploads } from './media/upload-parser.ts';
+import { createObservability } from './observability/index.ts';
+import { createLogger, yogaLogger } from './observability/logger.ts';
+import { createReadiness, useReadiness } from './ready.ts';
+import { corsOptions, introspectionPlugins, persistedOperationsPlugins } from './security.ts';
 import { buildSchema } from './schema/index.ts';
 
 /**
@@ -60,10 +71,12 @@ export type App = YogaServerInstance<Record<string, never>, Context>;
 export interface CreateAppOptions {
   config: Config;
   bird: BirdClient;
-  /** Defaults to buildSchema(); tests may pass a prebuilt one. */
+  /** Defaults to buildSchema({ nodeFields: config.relayNodeFields }); tests may pass a prebuilt one. */
   schema?: GraphQLSchema;
-  /** Defaults to yoga's console logger at config.logLevel. */
+  /** Defaults to structured logs (pino) at config.logLevel in config.logFormat on stdout. */
   logger?: YogaLogger;
+  /** Tests pass an in-memory span exporter; tracing then runs whatever config.tracing says. */
+  spanExporter?: SpanExporter;
   /** Overrides of the GraphiQL options (title, defaultQuery, ...); GraphiQL itself is on only when config.graphiql. */
   graphiql?: GraphiQLOptions;
 }
@@ -108,7 +121,7 @@ function memoizedGraphiQL(): (options: GraphiQLOptions) => string {
   };
 }
 
-export function createApp({ config, bird, schema, logger, graphiql }: CreateAppOptions): App {
+export function createApp({ config, bird, schema, logger, graphiql, spanExporter }: CreateAppOptions): App {
   const serverKey: Credential | null = config.bird.accessKey === null ? null : { scheme: 'AccessKey', token: config.bird.accessKey };
   const mediaOrigin = new URL(config.bird.mediaUrl).origin;
   const requestIds = new WeakMap<Request, string>();
@@ -120,6 +133,18 @@ export function createApp({ config, bird, schema, logger, graphiql }: CreateAppO
     }
     return id;
   };
+
+  const log = logger ?? yogaLogger(createLogger({ level: config.logLevel, format: config.logFormat }));
+  const observability = createObservability({ config, logger: log, graphqlPath: GRAPHQL_PATH, requestIdOf: idOf, ...(spanExporter ? { spanExporter } : {}) });
+  const readiness = createReadiness({ url: config.bird.apiUrl, timeoutMs: config.ready.timeoutMs, cacheMs: config.ready.cacheMs });
+  // Signed download links for Bird media (GET /media/<token>) and streamed multipart uploads (src/media).
+  const mediaLinks = createMediaLinkIssuer({
+    secret: config.media.linkSecret,
+    ttlSeconds: config.media.linkTtlSeconds,
+    mediaOrigin,
+    publicUrl: config.publicUrl,
+  });
+  const uploadLimits = { maxFileBytes: config.media.maxBytes, maxFieldBytes: DEFAULT_MAX_FIELD_BYTES };
 
   // Request ids on every response (GraphQL, GraphiQL, /health, errors) and the JSON liveness route.
   const httpPlugin: Plugin = {
@@ -135,34 +160,58 @@ export function createApp({ config, bird, schema, logger, graphiql }: CreateAppO
   };
 
   return createYoga<Record<string, never>, Context>({
-    schema: schema ?? buildSchema(),
+    schema: schema ?? buildSchema({ nodeFields: config.relayNodeFields }),
     graphqlEndpoint: GRAPHQL_PATH,
     // yoga's own check answers an empty 200 on any URL ending in its path and runs before user plugins;
     // it is moved aside so that /health is ours (exact path, JSON body).
     healthCheckEndpoint: '/_yoga/health',
     landingPage: false,
-    logging: logger ?? createLogger(config.logLevel),
+    logging: log,
+    // yoga's own byte cap applies to every parser, uploads included, so it is the largest upload request; other
+    // bodies get the far smaller MAX_BODY_BYTES from src/limits.ts.
+    maxRequestBodySize: maxUploadRequestBytes(uploadLimits),
     // Masking is never off: src/errors.ts keeps an allowlist of codes and turns anything else into "Unexpected error.".
     // isDev is explicit so that only config decides (yoga would read NODE_ENV itself).
     maskedErrors: { maskError, isDev: config.nodeEnv === 'development' },
-    // No CORS headers until the hardening work adds an explicit origin list (yoga's default reflects every origin
-    // with credentials). Same-origin use (GraphiQL, server-to-server, routers) needs none.
-    cors: false,
+    // An explicit origin list (CORS_ORIGINS): yoga's default reflects every origin with credentials. Unlisted origins
+    // get no CORS headers; same-origin use (GraphiQL, server-to-server, routers) needs none (src/security.ts).
+    cors: corsOptions(config),
     graphiql: config.graphiql
       ? { title: 'Bird GraphQL', defaultQuery: DEFAULT_QUERY, shouldPersistHeaders: false, ...graphiql }
       : false,
     // The bundle inlined by @graphql-yoga/render-graphiql: the page loads nothing from a CDN.
     renderGraphiQL: memoizedGraphiQL(),
-    plugins: [httpPlugin],
+    // Order matters for onRequest: /health, /metrics and /ready answer before CSRF and the limits look at the request.
+    plugins: [
+      httpPlugin,
+      observability.plugin,
+      useReadiness(readiness),
+      useMediaDownloadRoute({ bird, keys: mediaLinks.keys, requestIdOf: idOf }),
+      // GET and multipart/form-urlencoded/text POSTs (CORS "simple" requests) must carry this header: a browser only
+      // sends it after a preflight, which the CORS allowlist answers.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      ...useLimits({ limits: config.limits, exposeLimits: !config.production }),
+      ...introspectionPlugins(config),
+      ...persistedOperationsPlugins(config),
+      // Apollo Federation inline traces: `extensions.ftv1` only when a router asks (apollo-federation-include-trace:
+      // ftv1). They are built from the already-masked errors, so they carry nothing a response would not.
+      useApolloInlineTrace(),
+      // After CSRF: a multipart POST without the header is refused before a byte of it is read.
+      useMultipartUploads({ limits: uploadLimits }),
+    ],
     context: ({ request }): Context => {
       const requestId = idOf(request);
       const credential = parseAuthorization(request.headers.get('authorization')) ?? serverKey;
+      const hooks = observability.contextHooks(request);
       return {
         bird,
-        call: { credential, requestId, signal: request.signal },
+        call: { credential, requestId, signal: request.signal, onEvent: hooks.onEvent },
+        onBatch: hooks.onBatch,
         requestId,
         organizationId: config.bird.organizationId,
         mediaOrigin,
+        mediaLinks: mediaLinks.forRequest(request, credential),
+        mediaMaxBytes: config.media.maxBytes,
       };
     },
   });

@@ -1,5 +1,6 @@
 // The Pothos SchemaBuilder: plugins, Context and Scalars generics, relay options and graphql-scalars; no domain types.
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import DirectivePlugin from '@pothos/plugin-directives';
 import ErrorsPlugin from '@pothos/plugin-errors';
@@ -8,6 +9,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONObjectResolver, JSONResolver, URLResolver, UUIDResolver } from 'graphql-scalars';
 import type { Context } from './context.ts';
 import { badUserInput } from './errors.ts';
+import { fieldComplexity } from './limits.ts';
 
 /** Bounds a global ID before decoding it: ours are well under this, and a huge one is someone probing. */
 const MAX_GLOBAL_ID_LENGTH = 400;
@@ -52,10 +54,15 @@ export const builder = new SchemaBuilder<{
     URL: { Input: URL; Output: URL | string };
     JSON: { Input: unknown; Output: unknown };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+    /** An uploaded file (GraphQL multipart request); input only. Defined in src/schema/media.ts. */
+    File: { Input: File; Output: never };
   };
 }>({
   // Directives first and Relay after Federation, as in Pothos's federation example; Errors wraps mutation payloads.
-  plugins: [DirectivePlugin, FederationPlugin, RelayPlugin, DataloaderPlugin, ErrorsPlugin],
+  plugins: [DirectivePlugin, FederationPlugin, RelayPlugin, DataloaderPlugin, ErrorsPlugin, ComplexityPlugin],
+  // Field costs only (connection pages multiply their selection); src/limits.ts enforces MAX_COST before execution,
+  // with the caller's variables, so no limit is set here.
+  complexity: { fieldComplexity },
   // Mutations list their error result types themselves (src/schema/mutation-errors.ts); nothing is implicit.
   errors: { defaultTypes: [] },
   relay: {

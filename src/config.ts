@@ -1,4 +1,6 @@
 // Reads the environment once at boot and returns a frozen, typed Config; the only module that reads process.env.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 /** Bird's public endpoints, used when a server key is configured without an explicit URL. */
 export const BIRD_API_URL = 'https://api.bird.com';
@@ -14,6 +16,32 @@ export const ACCESS_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]{8,512}=*$/;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'text'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Per-operation limits (src/limits.ts); each rejects with a coded error before any upstream call. */
+export interface LimitsConfig {
+  /** Selection depth (graphql-armor max-depth; fragments flattened). */
+  maxDepth: number;
+  /** Aliases per operation (graphql-armor max-aliases). */
+  maxAliases: number;
+  /** Lexical tokens per document (graphql-armor max-tokens). */
+  maxTokens: number;
+  /** Estimated cost: every field 1, a connection's selection multiplied by its `first`/`last` (Pothos complexity). */
+  maxCost: number;
+  /** Estimated upstream Bird calls of one operation (an upper bound, before loader batching and dedupe). */
+  maxUpstreamCalls: number;
+  /** Request bodies above this are refused with 413 (multipart uploads are bounded by the media settings). */
+  maxBodyBytes: number;
+}
+
+export interface TracingConfig {
+  /** OpenTelemetry tracing (OTEL=true); off by default. */
+  enabled: boolean;
+  /** OTLP/HTTP traces endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); null = the exporter's default (localhost:4318). */
+  endpoint: string | null;
+  serviceName: string;
+}
 
 export interface BirdConfig {
   /** Base URL of the Channels API: Bird, or the emulator in demo mode. No trailing slash. */
@@ -48,7 +76,40 @@ export interface Config {
   logLevel: LogLevel;
   /** How long shutdown waits for in-flight requests before closing their sockets. */
   shutdownTimeoutMs: number;
+  /** Uploads and signed download links (src/media). */
+  media: MediaConfig;
+  /** The server's public base URL (PUBLIC_URL), used in the links it hands out; null = each request's own origin. */
+  publicUrl: string | null;
+  /** Browser origins allowed by CORS (exact `scheme://host[:port]`); empty = no CORS headers at all. */
+  corsOrigins: readonly string[];
+  /** `__schema` / `__type` allowed; `_service`, `_entities` and `__typename` always answer. */
+  introspection: boolean;
+  /** Serve Relay's `Query.node` / `Query.nodes` (RELAY_NODE_FIELDS); off where another subgraph of the supergraph owns them. */
+  relayNodeFields: boolean;
+  limits: LimitsConfig;
+  logFormat: LogFormat;
+  /** Prometheus text exposition at /metrics. */
+  metrics: boolean;
+  tracing: TracingConfig;
+  /** Path of the persisted-operations safelist (hash → document JSON); null = arbitrary operations allowed. */
+  persistedOperations: string | null;
+  /** /ready: timeout of the upstream probe and how long its answer is reused. */
+  ready: { timeoutMs: number; cacheMs: number };
 }
+
+export interface MediaConfig {
+  /** Largest file `uploadMedia` accepts (MEDIA_MAX_BYTES); Bird's documented limit is 100 MiB. */
+  maxBytes: number;
+  /** The secret signed media links are signed and encrypted with (MEDIA_LINK_SECRET). */
+  linkSecret: string;
+  /** False when MEDIA_LINK_SECRET is unset and a random one was made for this process. */
+  linkSecretGiven: boolean;
+  /** How long a signed media link stays valid (MEDIA_LINK_TTL_SECONDS). */
+  linkTtlSeconds: number;
+}
+
+/** Bird's documented upload limit, 100 MiB. */
+export const BIRD_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -210,6 +271,9 @@ export function loadConfig(env: Env = process.env): Config {
     graphiql: read.bool('GRAPHIQL', !production),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    relayNodeFields: read.bool('RELAY_NODE_FIELDS', true),
+    ...readHardening(read, { production, demo, port }),
+    ...readMedia(read),
   };
 
   if (read.problems.length > 0) {
@@ -218,8 +282,101 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze(config);
 }
 
-/** The config as safe to print: the server key is reduced to whether one is set. */
+/** Default limits, tuned on the canonical operations (workspace → channels → messages → sender → contact). */
+export const DEFAULT_LIMITS: Readonly<LimitsConfig> = Object.freeze({
+  maxDepth: 16,
+  maxAliases: 30,
+  maxTokens: 4_000,
+  maxCost: 20_000,
+  maxUpstreamCalls: 150,
+  maxBodyBytes: 256 * 1024,
+});
+
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
+
+/** The production-hardening settings (CORS, introspection, limits, logs, metrics, tracing, persisted operations, /ready). */
+function readHardening(read: Reader, env: { production: boolean; demo: boolean; port: number }) {
+  const corsRaw = read.raw('CORS_ORIGINS');
+  let corsOrigins: string[] = env.demo ? [`http://localhost:${env.port}`, `http://127.0.0.1:${env.port}`] : [];
+  if (corsRaw !== undefined) {
+    const list = corsRaw.toLowerCase() === 'none' ? [] : corsRaw.split(',').map((origin) => origin.trim()).filter(Boolean);
+    const bad = list.filter((origin) => !ORIGIN.test(origin));
+    if (bad.length > 0) {
+      // '*' is refused on purpose: with credentials it would let any site act with the caller's key.
+      read.problems.push(
+        `CORS_ORIGINS must be a comma-separated list of exact origins like https://app.example.com, or none (got ${JSON.stringify(bad.join(','))})`,
+      );
+    } else {
+      corsOrigins = list.map((origin) => origin.toLowerCase());
+    }
+  }
+
+  const otelEndpoint = read.raw('OTEL_EXPORTER_OTLP_ENDPOINT') === undefined ? null : (read.url('OTEL_EXPORTER_OTLP_ENDPOINT') ?? null);
+  const persistedRaw = read.raw('PERSISTED_OPERATIONS');
+  let persistedOperations: string | null = null;
+  if (persistedRaw !== undefined && persistedRaw.toLowerCase() !== 'off') {
+    const problem = persistedOperationsProblem(persistedRaw);
+    if (problem) read.problems.push(`PERSISTED_OPERATIONS must be off or the path of a JSON object of sha256 hash → document (${problem})`);
+    else persistedOperations = persistedRaw;
+  }
+
+  return {
+    corsOrigins: Object.freeze(corsOrigins),
+    introspection: read.bool('INTROSPECTION', !env.production),
+    limits: Object.freeze({
+      maxDepth: read.int('MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 1_000),
+      maxAliases: read.int('MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 0, 10_000),
+      maxTokens: read.int('MAX_TOKENS', DEFAULT_LIMITS.maxTokens, 10, 1_000_000),
+      maxCost: read.int('MAX_COST', DEFAULT_LIMITS.maxCost, 1, 100_000_000),
+      maxUpstreamCalls: read.int('MAX_UPSTREAM_CALLS', DEFAULT_LIMITS.maxUpstreamCalls, 1, 100_000),
+      maxBodyBytes: read.int('MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, 1_024, 100 * 1024 * 1024),
+    }),
+    logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'json'),
+    metrics: read.bool('METRICS', true),
+    tracing: Object.freeze({
+      enabled: read.bool('OTEL', false),
+      endpoint: otelEndpoint,
+      serviceName: read.host('OTEL_SERVICE_NAME', 'bird-graphql'),
+    }),
+    persistedOperations,
+    ready: Object.freeze({
+      timeoutMs: read.int('READY_TIMEOUT_MS', 1_000, 1, 60_000),
+      cacheMs: read.int('READY_CACHE_MS', 2_000, 0, 600_000),
+    }),
+  };
+}
+
+/** Why the safelist file cannot be used, or undefined when it is a JSON object of 64-hex-digit keys → strings. */
+function persistedOperationsProblem(path: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? `no file at ${JSON.stringify(path)}` : `${JSON.stringify(path)} is not readable JSON`;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return `${JSON.stringify(path)} is not a JSON object`;
+  const bad = Object.entries(parsed).find(([hash, document]) => !/^[0-9a-f]{64}$/.test(hash) || typeof document !== 'string');
+  return bad ? `${JSON.stringify(path)} has an entry that is not sha256-hex → document text` : undefined;
+}
+
+/** Uploads and signed media links; a missing MEDIA_LINK_SECRET gets a random one, valid for this process only. */
+function readMedia(read: Reader): { media: MediaConfig; publicUrl: string | null } {
+  const secret = read.raw('MEDIA_LINK_SECRET');
+  if (secret !== undefined && !/^[\x21-\x7e]{32,1024}$/.test(secret)) {
+    read.problems.push('MEDIA_LINK_SECRET must be 32..1024 visible ASCII characters (e.g. `openssl rand -base64 48`) (got a value that does not match)');
+  }
+  const media: MediaConfig = {
+    maxBytes: read.int('MEDIA_MAX_BYTES', BIRD_MAX_UPLOAD_BYTES, 1, 1024 * 1024 * 1024),
+    linkSecret: secret ?? randomBytes(32).toString('base64url'),
+    linkSecretGiven: secret !== undefined,
+    linkTtlSeconds: read.int('MEDIA_LINK_TTL_SECONDS', 900, 10, 7 * 24 * 3600),
+  };
+  return { media: Object.freeze(media), publicUrl: read.url('PUBLIC_URL') ?? null };
+}
+
+/** The config as safe to print: the server key and the media link secret are reduced to whether one is set. */
 export function describeConfig(config: Config): Record<string, unknown> {
   const { accessKey, ...bird } = config.bird;
-  return { ...config, bird: { ...bird, accessKey: accessKey === null ? 'unset' : 'set' } };
+  const { linkSecret: _secret, ...media } = config.media;
+  return { ...config, bird: { ...bird, accessKey: accessKey === null ? 'unset' : 'set' }, media: { ...media, linkSecret: media.linkSecretGiven ? 'set' : 'random' } };
 }

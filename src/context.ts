@@ -1,6 +1,7 @@
 // The per-request Context: the Bird client plus this request's credential, request id and abort signal.
 import type { BirdClient, CallOptions, Credential } from './bird/client.ts';
 import { publicError } from './errors.ts';
+import type { MediaLinks } from './media/links.ts';
 
 export interface Context {
   /** The process-wide Bird client (one undici Pool); loaders call it with this request's call options. */
@@ -13,6 +14,12 @@ export interface Context {
   organizationId: string | null;
   /** The origin Bird serves media from (https://media.api.bird.com, or the emulator): uploads live there. */
   mediaOrigin: string;
+  /** Browser-loadable links for media URLs: short-lived signed links of ours for Bird media (src/media/links.ts). */
+  mediaLinks: MediaLinks;
+  /** Largest file `uploadMedia` accepts (MEDIA_MAX_BYTES); the multipart parser enforces it while reading. */
+  mediaMaxBytes: number;
+  /** Told the size of every loader batch (metrics); absent in contexts built without observability. */
+  onBatch?: (loader: string, size: number) => void;
 }
 
 /**

@@ -56,6 +56,7 @@ export async function mapBounded<I, O>(items: readonly I[], limit: number, task:
 }
 
 export async function loadWorkspaces(ctx: Context, workspaceKeys: readonly string[]) {
+  ctx.onBatch?.('workspace', workspaceKeys.length);
   return mapBounded(workspaceKeys, FAN_OUT_CONCURRENCY, async (key): Promise<WorkspaceModel | null | Error> => {
     const [organizationId, workspaceId] = split(key, 2) as [string, string];
     try {
@@ -71,6 +72,7 @@ export async function loadWorkspaces(ctx: Context, workspaceKeys: readonly strin
  * list does not return do not exist (or are not visible to this key): null. A failed list fails only its own keys.
  */
 export async function loadChannels(ctx: Context, channelKeys: readonly string[]) {
+  ctx.onBatch?.('channel', channelKeys.length);
   const byWorkspace = new Map<string, string[]>();
   for (const key of channelKeys) {
     const [workspaceId, channelId] = split(key, 2) as [string, string];
@@ -104,6 +106,7 @@ export async function loadChannels(ctx: Context, channelKeys: readonly string[])
 }
 
 export async function loadMessages(ctx: Context, messageKeys: readonly string[]) {
+  ctx.onBatch?.('message', messageKeys.length);
   return mapBounded(messageKeys, FAN_OUT_CONCURRENCY, async (key): Promise<MessageModel | null | Error> => {
     const [workspaceId, channelId, messageId] = split(key, 3) as [string, string, string];
     try {
@@ -116,6 +119,7 @@ export async function loadMessages(ctx: Context, messageKeys: readonly string[])
 }
 
 export async function loadContacts(ctx: Context, contactKeys: readonly string[]) {
+  ctx.onBatch?.('contact', contactKeys.length);
   return mapBounded(contactKeys, FAN_OUT_CONCURRENCY, async (key): Promise<ContactModel | null | Error> => {
     const [workspaceId, contactId] = split(key, 2) as [string, string];
     try {
@@ -132,6 +136,7 @@ export async function loadContacts(ctx: Context, contactKeys: readonly string[])
  * returns whole (no pagination). Keys of the same message share one list call.
  */
 export async function loadInteractions(ctx: Context, interactionKeys: readonly string[]) {
+  ctx.onBatch?.('interaction', interactionKeys.length);
   const parsed = interactionKeys.map((key) => split(key, 4) as [string, string, string, string]);
   const messageKeys = [...new Set(parsed.map(([ws, ch, msg]) => keys.message(ws, ch, msg)))];
   const lists = new Map<string, InteractionModel[] | null | Error>();

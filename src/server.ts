@@ -1,9 +1,9 @@
 // Process entry: load config, start the emulator first in demo mode, create the client and app, listen, drain on SIGTERM.
-import { createServer, type Server } from 'node:http';
 import { DEFAULT_QUERY, GRAPHQL_PATH, createApp } from './app.ts';
 import { createBirdClient } from './bird/client.ts';
 import { type Config, loadConfig } from './config.ts';
 import type { Emulator } from './emulator/server.ts';
+import { type RunningServer, startServer } from './lifecycle.ts';
 
 /** What a human types: `localhost` for wildcard and loopback binds, else the configured host. */
 function displayHost(host: string): string {
@@ -12,16 +12,6 @@ function displayHost(host: string): string {
 
 function isAddressInUse(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 /** The default query on one line, for the printed curl example. */
@@ -121,15 +111,25 @@ async function main(): Promise<void> {
     connections: b.connections,
   });
   const yoga = createApp({ config, bird });
-  const server = createServer(yoga);
 
   const closeUpstreams = async () => {
     await bird.close();
     await emulator?.close();
   };
 
+  let running: RunningServer;
   try {
-    await listen(server, config.port, config.host);
+    running = await startServer({
+      handler: yoga,
+      port: config.port,
+      host: config.host,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      onDrained: async () => {
+        await yoga.dispose();
+        await closeUpstreams();
+      },
+      log: (message) => console.log(message),
+    });
   } catch (error) {
     console.error(
       isAddressInUse(error)
@@ -152,20 +152,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    console.log(`${signal}: no longer accepting connections; waiting up to ${config.shutdownTimeoutMs} ms for requests in flight.`);
-    // Stop accepting, close idle keep-alive sockets, let busy ones finish; after the grace period close them too.
-    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const force = setTimeout(() => {
-      console.log('Grace period over: closing the remaining connections.');
-      server.closeAllConnections();
-    }, config.shutdownTimeoutMs);
-    force.unref();
-    await drained;
-    clearTimeout(force);
-    await yoga.dispose();
-    await closeUpstreams();
-    console.log('Stopped.');
+    console.log(`${signal}: shutting down.`);
+    // Stop accepting, close idle keep-alive sockets, let busy ones finish; after the grace period close them too;
+    // then dispose the app (tracing flush, readiness pool) and close the Bird pool (src/lifecycle.ts).
+    await running.shutdown();
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {

@@ -1,5 +1,6 @@
 // Shared test harness: emulator on port 0, Bird client and app wired to it, typed execute() over yoga.fetch, upstream log.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { type ExecutionResult, type GraphQLSchema, print } from 'graphql';
 import type { YogaLogger } from 'graphql-yoga';
 import { type App, createApp } from '../src/app.ts';
@@ -25,6 +26,8 @@ export interface TestStackOptions {
   logger?: YogaLogger;
   /** Defaults to buildSchema() (built once per test file). */
   schema?: GraphQLSchema;
+  /** An in-memory span exporter: tracing runs and its spans can be inspected. */
+  spanExporter?: SpanExporter;
 }
 
 export interface ExecuteOptions {
@@ -98,7 +101,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       ...options.bird,
     });
     const logs: string[] = [];
-    const app = createApp({ config, bird, schema: options.schema ?? testSchema(), logger: options.logger ?? arrayLogger(logs) });
+    const app = createApp({
+      config,
+      bird,
+      schema: options.schema ?? testSchema(),
+      logger: options.logger ?? arrayLogger(logs),
+      ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
+    });
     const authorization = options.authorization === undefined ? `AccessKey ${DEMO_KEY}` : options.authorization;
 
     const fetch = async (path: string, init?: RequestInit): Promise<Response> => app.fetch(new URL(path, TEST_ORIGIN).href, init ?? {});

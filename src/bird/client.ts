@@ -48,7 +48,17 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Sent as `x-request-id` (visible ASCII, at most 200 characters; otherwise omitted). */
   requestId?: string;
+  /** Told about every attempt and retry (metrics, logs, traces); its own failures are ignored. */
+  onEvent?: (event: UpstreamEvent) => void;
 }
+
+/**
+ * What an observer learns about a call: the route TEMPLATE (never the built path or its ids), never headers or bodies.
+ * `status` is Bird's HTTP status, or undefined when no response came (then `error` holds the BirdError code).
+ */
+export type UpstreamEvent =
+  | { type: 'attempt'; method: string; route: string; attempt: number; status?: number; error?: string; durationMs: number }
+  | { type: 'retry'; method: string; route: string; attempt: number; delayMs: number; status?: number };
 
 export interface RetryPolicy {
   /** Retries after the first attempt: a call sends at most `maxRetries + 1` requests. */
@@ -80,6 +90,8 @@ export interface BirdClientOptions {
   bodyTimeoutMs?: number;
   /** Per call: all attempts and waits together (for downloadMedia: until the response headers). */
   deadlineMs?: number;
+  /** The deadline of one storage upload (uploadFile), which may carry up to 100 MiB; default 10 minutes. */
+  uploadDeadlineMs?: number;
   /** Connections per origin. */
   connections?: number;
   /** Hard cap on any response body, media included (undici aborts beyond it). JSON bodies are capped lower. */
@@ -211,6 +223,8 @@ export const CLIENT_DEFAULTS = Object.freeze({
   headersTimeoutMs: 5_000,
   bodyTimeoutMs: 5_000,
   deadlineMs: 10_000, // well under a router's 30 s
+  // A storage upload streams up to 100 MiB (Bird's limit): 10 minutes is about 1.4 Mbit/s at that size.
+  uploadDeadlineMs: 600_000,
   connections: 16,
   maxResponseSize: 128 * 1024 * 1024, // media: Bird allows 100 MiB uploads
   userAgent: 'bird-graphql/0.1 (undici)',
@@ -516,6 +530,8 @@ interface RequestSpec {
   body?: { open(): string | Readable; replayable: boolean };
   /** Keep the response body open and hand it to the caller (downloadMedia). */
   streaming?: boolean;
+  /** Overrides the per-call deadline (uploads of up to 100 MiB need far longer than a JSON call). */
+  deadlineMs?: number;
 }
 
 /** Why an attempt failed, in the terms the retry policy speaks. */
@@ -532,6 +548,7 @@ export function createBirdClient(options: BirdClientOptions): BirdClient {
     headersTimeoutMs: options.headersTimeoutMs ?? CLIENT_DEFAULTS.headersTimeoutMs,
     bodyTimeoutMs: options.bodyTimeoutMs ?? CLIENT_DEFAULTS.bodyTimeoutMs,
     deadlineMs: options.deadlineMs ?? CLIENT_DEFAULTS.deadlineMs,
+    uploadDeadlineMs: options.uploadDeadlineMs ?? CLIENT_DEFAULTS.uploadDeadlineMs,
     connections: options.connections ?? CLIENT_DEFAULTS.connections,
     maxResponseSize: options.maxResponseSize ?? CLIENT_DEFAULTS.maxResponseSize,
     userAgent: options.userAgent ?? CLIENT_DEFAULTS.userAgent,
@@ -619,7 +636,8 @@ export function createBirdClient(options: BirdClientOptions): BirdClient {
   ): Promise<T> {
     const idempotent = policy.idempotentMethods.includes(spec.method);
     const startedAt = Date.now();
-    const deadline = AbortSignal.timeout(settings.deadlineMs);
+    const deadlineMs = spec.deadlineMs ?? settings.deadlineMs;
+    const deadline = AbortSignal.timeout(deadlineMs);
     const callerSignal = call?.signal;
     const callSignal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
     // A streamed download may outlive the deadline once its headers are in (bodyTimeout still bounds every stall), so
@@ -638,7 +656,7 @@ export function createBirdClient(options: BirdClientOptions): BirdClient {
         code: 'TIMEOUT',
         message: byCaller
           ? `${spec.method} ${spec.route}: aborted by the caller`
-          : `${spec.method} ${spec.route}: deadline of ${settings.deadlineMs} ms exceeded`,
+          : `${spec.method} ${spec.route}: deadline of ${deadlineMs} ms exceeded`,
         method: spec.method,
         route: spec.route,
         attempts,
@@ -697,9 +715,19 @@ export function createBirdClient(options: BirdClientOptions): BirdClient {
       return { kind: 'status', status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), error };
     };
 
+    const emit = (event: UpstreamEvent): void => {
+      try {
+        call?.onEvent?.(event);
+      } catch {
+        // an observer never breaks a call
+      }
+    };
+    let lastStatus: number | undefined;
+
     const attemptOnce = async (attempts: number): Promise<AttemptResult<T>> => {
       const errorFields = { method: spec.method, route: spec.route, attempts };
       let response: Dispatcher.ResponseData;
+      lastStatus = undefined;
       try {
         response = await poolFor(spec.origin).request({
           method: spec.method,
@@ -715,6 +743,7 @@ export function createBirdClient(options: BirdClientOptions): BirdClient {
       }
 
       const { statusCode: status } = response;
+      lastStatus = status;
       if (status >= 200 && status < 300) {
         try {
           return { ok: true, value: await onSuccess(response) };
@@ -744,7 +773,17 @@ export function createBirdClient(options: BirdClientOptions): BirdClient {
     try {
       for (let attempts = 1; ; attempts++) {
         if (callSignal.aborted) throw abortedError(attempts - 1, false);
+        const attemptStarted = performance.now();
         const result = await attemptOnce(attempts);
+        emit({
+          type: 'attempt',
+          method: spec.method,
+          route: spec.route,
+          attempt: attempts,
+          ...(lastStatus === undefined ? {} : { status: lastStatus }),
+          ...(result.ok ? {} : { error: result.failure.error.code }),
+          durationMs: performance.now() - attemptStarted,
+        });
         if (result.ok) return result.value;
         const { failure } = result;
         const replayable = spec.body === undefined || spec.body.replayable;
@@ -752,8 +791,9 @@ export function createBirdClient(options: BirdClientOptions): BirdClient {
         // Retry-After is Bird's word on when to come back; when it does not fit what is left of the deadline, waiting
         // cannot help, so the error (RATE_LIMITED with retryAfterMs for a 429) goes to the caller at once.
         const waitMs = (failure.kind === 'status' ? failure.retryAfterMs : undefined) ?? backoffMs(attempts);
-        if (waitMs >= settings.deadlineMs - (Date.now() - startedAt)) throw failure.error;
+        if (waitMs >= deadlineMs - (Date.now() - startedAt)) throw failure.error;
         if (!spendBudget()) throw failure.error;
+        emit({ type: 'retry', method: spec.method, route: spec.route, attempt: attempts, delayMs: waitMs, ...(lastStatus === undefined ? {} : { status: lastStatus }) });
         try {
           await sleepFor(waitMs, undefined, { signal: callSignal });
         } catch {
@@ -923,6 +963,7 @@ export function createBirdClient(options: BirdClientOptions): BirdClient {
         },
         // A stream can be read once, so only an in-memory file may be resent (and then only under the POST rule).
         body: { open: form.open, replayable: params.body instanceof Uint8Array },
+        deadlineMs: settings.uploadDeadlineMs,
       };
       await execute(spec, call, async (response) => {
         await response.body.dump();

@@ -1,6 +1,7 @@
 // The emulator's HTTP face: a node:http server routing Bird's paths to the store, with AccessKey auth, per-workspace rate limits, scripted faults and a request log.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OPENAPI_PATH, openApiDocumentFor } from './openapi-document.ts';
 import { seedStore } from './seed.ts';
 import { ApiError, Store, type Query, type Scope } from './store.ts';
 
@@ -148,6 +149,8 @@ interface RouteSpec {
 const media = (m: { bytes: Buffer; contentType: string }): Reply => ({ status: 200, headers: { 'content-type': m.contentType }, body: m.bytes });
 
 const ROUTES: RouteSpec[] = [
+  // This emulator's OpenAPI 3 document (src/emulator/openapi-document.ts), public like Bird's own API reference.
+  { method: 'GET', pattern: OPENAPI_PATH, auth: false, handle: (c) => ({ status: 200, body: openApiDocumentFor(c.store.origin) }) },
   { method: 'GET', pattern: '/organizations/:org/workspaces', handle: (c) => ok(c.store.listWorkspaces(c.params.org, c.query, c.scope)) },
   { method: 'GET', pattern: '/organizations/:org/workspaces/:ws', handle: (c) => ok(c.store.getWorkspace(c.params.org, c.params.ws)) },
   { method: 'GET', pattern: '/workspaces/:ws/channels', handle: (c) => ok(c.store.listChannels(c.params.ws, c.query)) },

@@ -339,6 +339,12 @@ export const LineEmoji = builder
     }),
   });
 
+/** The `downloadUrl` next to every `mediaUrl`: what a browser loads (src/media/links.ts). */
+const DOWNLOAD_URL_DESCRIPTION =
+  'A URL a browser can load the media from, without an access key. For media on Bird\'s media host: a short-lived ' +
+  'signed link to this server (MEDIA_LINK_TTL_SECONDS, 15 minutes by default) that streams the file from Bird with ' +
+  'your credential; ask again for a fresh one. For any other http(s) URL: the URL itself. Null when there is none.';
+
 export const MessageAttachment = builder.objectRef<Attachment>('MessageAttachment').implement({
   description:
     'A file attached to an email (text and html bodies) or to a template send: either a `mediaUrl` Bird fetches, or ' +
@@ -348,6 +354,11 @@ export const MessageAttachment = builder.objectRef<Attachment>('MessageAttachmen
       type: 'URL',
       description: 'Where Bird fetches the file from. Unset when the file is given inline as `content`.',
       resolve: (a) => a.mediaUrl,
+    }),
+    downloadUrl: t.field({
+      type: 'URL',
+      description: DOWNLOAD_URL_DESCRIPTION,
+      resolve: (a, _args, ctx) => ctx.mediaLinks.downloadUrl(a.mediaUrl),
     }),
     filename: t.exposeString('filename', {
       description: 'The file name the recipient sees.',
@@ -380,6 +391,11 @@ export const MessageImage = builder.objectRef<ImageShape>('MessageImage').implem
       nullable: false,
       resolve: (i) => i.mediaUrl,
     }),
+    downloadUrl: t.field({
+      type: 'URL',
+      description: DOWNLOAD_URL_DESCRIPTION,
+      resolve: (i, _args, ctx) => ctx.mediaLinks.downloadUrl(i.mediaUrl),
+    }),
     altText: t.exposeString('altText', { description: 'A text description of the image, for accessibility.' }),
   }),
 });
@@ -394,6 +410,11 @@ export const MessageFile = builder.objectRef<FileBody['files'][number]>('Message
       description: 'Where the file is served. Bird media URLs need the workspace access key to download.',
       nullable: false,
       resolve: (f) => f.mediaUrl,
+    }),
+    downloadUrl: t.field({
+      type: 'URL',
+      description: DOWNLOAD_URL_DESCRIPTION,
+      resolve: (f, _args, ctx) => ctx.mediaLinks.downloadUrl(f.mediaUrl),
     }),
     contentType: t.exposeString('contentType', {
       description: 'The MIME type of the file, e.g. `application/pdf` or `audio/ogg`.',
@@ -431,6 +452,11 @@ export const ContentItem = builder.objectRef<Item>('ContentItem').implement({
         'The image or video of the card. WhatsApp carousels: every card has one, all images (JPEG, PNG) or all ' +
         'videos (MP4, 3GPP).',
       resolve: (i) => i.mediaUrl,
+    }),
+    downloadUrl: t.field({
+      type: 'URL',
+      description: DOWNLOAD_URL_DESCRIPTION,
+      resolve: (i, _args, ctx) => ctx.mediaLinks.downloadUrl(i.mediaUrl),
     }),
     altText: t.exposeString('altText', { description: 'A text description of the media, for accessibility.' }),
     actions: t.field({
@@ -761,6 +787,11 @@ GifContent.implement({
       description: 'Where the GIF is served. Bird media URLs need the workspace access key to download.',
       nullable: false,
       resolve: (c) => c.gif.mediaUrl,
+    }),
+    downloadUrl: t.field({
+      type: 'URL',
+      description: DOWNLOAD_URL_DESCRIPTION,
+      resolve: (c, _args, ctx) => ctx.mediaLinks.downloadUrl(c.gif.mediaUrl),
     }),
     altText: t.string({
       description: 'A text description of the GIF, for accessibility.',

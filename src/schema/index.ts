@@ -10,6 +10,7 @@ import './content-input.ts';
 import './message.ts';
 import './interaction.ts';
 import './send.ts';
+import './media.ts';
 
 export interface BuildSchemaOptions {
   /** Serve Relay's `Query.node` / `Query.nodes` (default true); false where another subgraph owns them. */

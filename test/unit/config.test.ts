@@ -1,6 +1,6 @@
 // loadConfig: defaults, demo versus real Bird, and one error that lists every bad setting without leaking the key.
 import { describe, expect, it } from 'vitest';
-import { BIRD_API_URL, BIRD_MEDIA_URL, DEMO_ACCESS_KEY, describeConfig, loadConfig } from '../../src/config.ts';
+import { BIRD_API_URL, BIRD_MEDIA_URL, DEFAULT_LIMITS, DEMO_ACCESS_KEY, describeConfig, loadConfig } from '../../src/config.ts';
 
 describe('loadConfig', () => {
   it('defaults to demo mode with the embedded emulator and the demo key', () => {
@@ -26,6 +26,19 @@ describe('loadConfig', () => {
       graphiql: true,
       logLevel: 'info',
       shutdownTimeoutMs: 10000,
+      relayNodeFields: true,
+      // Production hardening (demo: localhost origins, introspection on, the default limits).
+      corsOrigins: ['http://localhost:4000', 'http://127.0.0.1:4000'],
+      introspection: true,
+      limits: DEFAULT_LIMITS,
+      logFormat: 'json',
+      metrics: true,
+      tracing: { enabled: false, endpoint: null, serviceName: 'bird-graphql' },
+      persistedOperations: null,
+      ready: { timeoutMs: 1000, cacheMs: 2000 },
+      // Media: Bird's 100 MiB, a random link secret for this process, 15-minute links on the request's origin.
+      media: { maxBytes: 104857600, linkSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), linkSecretGiven: false, linkTtlSeconds: 900 },
+      publicUrl: null,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.bird)).toBe(true);
@@ -149,5 +162,100 @@ describe('loadConfig', () => {
     const config = loadConfig({ PORT: '  ', BIRD_ACCESS_KEY: '' });
     expect(config.port).toBe(4000);
     expect(config.demo).toBe(true);
+  });
+});
+
+describe('loadConfig: production hardening settings', () => {
+  const real = { BIRD_ACCESS_KEY: 'live-key-0123456789', NODE_ENV: 'production' };
+
+  it('defaults to no CORS origins, introspection off and JSON logs in production', () => {
+    const config = loadConfig(real);
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.introspection).toBe(false);
+    expect(config.limits).toEqual(DEFAULT_LIMITS);
+    expect(config.logFormat).toBe('json');
+    expect(config.metrics).toBe(true);
+    expect(config.tracing.enabled).toBe(false);
+    expect(config.persistedOperations).toBeNull();
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      ...real,
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
+      INTROSPECTION: 'on',
+      MAX_DEPTH: '12',
+      MAX_ALIASES: '5',
+      MAX_TOKENS: '900',
+      MAX_COST: '777',
+      MAX_UPSTREAM_CALLS: '9',
+      MAX_BODY_BYTES: '4096',
+      LOG_FORMAT: 'text',
+      METRICS: 'off',
+      OTEL: 'true',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/v1/traces',
+      OTEL_SERVICE_NAME: 'birdql',
+      READY_TIMEOUT_MS: '250',
+      READY_CACHE_MS: '0',
+    });
+    expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:3000']);
+    expect(config.introspection).toBe(true);
+    expect(config.limits).toEqual({ maxDepth: 12, maxAliases: 5, maxTokens: 900, maxCost: 777, maxUpstreamCalls: 9, maxBodyBytes: 4096 });
+    expect(config.logFormat).toBe('text');
+    expect(config.metrics).toBe(false);
+    expect(config.tracing).toEqual({ enabled: true, endpoint: 'http://collector:4318/v1/traces', serviceName: 'birdql' });
+    expect(config.ready).toEqual({ timeoutMs: 250, cacheMs: 0 });
+  });
+
+  it('lists every bad hardening setting in one error, refusing a wildcard origin', () => {
+    let message = '';
+    try {
+      loadConfig({ ...real, CORS_ORIGINS: '*', MAX_DEPTH: '0', LOG_FORMAT: 'xml', OTEL: 'maybe', PERSISTED_OPERATIONS: '/nonexistent/ops.json' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('CORS_ORIGINS must be a comma-separated list of exact origins');
+    expect(message).toContain('MAX_DEPTH must be an integer 1..1000 (got "0")');
+    expect(message).toContain('LOG_FORMAT must be one of json, text (got "xml")');
+    expect(message).toContain('OTEL must be true or false');
+    expect(message).toContain('PERSISTED_OPERATIONS must be off or the path of a JSON object');
+  });
+});
+
+describe('loadConfig: media settings', () => {
+  const SECRET = 'media-link-secret-0123456789-abcdefghij';
+
+  it('reads MEDIA_MAX_BYTES, MEDIA_LINK_SECRET, MEDIA_LINK_TTL_SECONDS and PUBLIC_URL; never shows the secret', () => {
+    const config = loadConfig({
+      MEDIA_MAX_BYTES: '1048576',
+      MEDIA_LINK_SECRET: SECRET,
+      MEDIA_LINK_TTL_SECONDS: '60',
+      PUBLIC_URL: 'https://api.example.com/bird/',
+    });
+    expect(config.media).toEqual({ maxBytes: 1048576, linkSecret: SECRET, linkSecretGiven: true, linkTtlSeconds: 60 });
+    expect(config.publicUrl).toBe('https://api.example.com/bird');
+    expect(Object.isFrozen(config.media)).toBe(true);
+    const described = JSON.stringify(describeConfig(config));
+    expect(described).not.toContain(SECRET);
+    expect(describeConfig(config).media).toMatchObject({ linkSecret: 'set' });
+  });
+
+  it('makes a different random secret per process (per load) when none is set', () => {
+    expect(loadConfig({}).media.linkSecret).not.toBe(loadConfig({}).media.linkSecret);
+    expect(describeConfig(loadConfig({})).media).toMatchObject({ linkSecret: 'random' });
+  });
+
+  it('lists bad media settings without quoting the secret', () => {
+    let message = '';
+    try {
+      loadConfig({ MEDIA_MAX_BYTES: '0', MEDIA_LINK_SECRET: 'short-secret', MEDIA_LINK_TTL_SECONDS: '5', PUBLIC_URL: 'ftp://x' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/MEDIA_MAX_BYTES must be an integer 1\.\.1073741824/);
+    expect(message).toMatch(/MEDIA_LINK_SECRET must be 32\.\.1024 visible ASCII characters/);
+    expect(message).toMatch(/MEDIA_LINK_TTL_SECONDS must be an integer 10\.\.604800/);
+    expect(message).toMatch(/PUBLIC_URL must be/);
+    expect(message).not.toContain('short-secret');
   });
 });
