@@ -305,7 +305,7 @@ async function sendMessage(input: SendMessageInputShape, ctx: Context): Promise<
   if (!isEmail && input.receivers.length > 1) {
     errors.push({
       path: ['input', 'receivers'],
-      message: `Only email channels take more than one receiver; this is a ${channel.platformId} channel.`,
+      message: `Only email channels take more than one receiver; this channel is on ${channel.platformId}.`,
     });
   }
   if (!isEmail) {
