@@ -71,8 +71,10 @@ export function openMediaLink(keys: MediaLinkKeys, token: string, nowSeconds = M
   const match = TOKEN_PATTERN.exec(token);
   if (!match) return invalid;
   const [, body, signature] = match as unknown as [string, string, string];
-  const expected = Buffer.from(sign(keys, body), 'base64url');
-  const given = Buffer.from(signature, 'base64url');
+  // Compared as text, not as decoded bytes: base64url's last character carries spare bits, so a decoded comparison
+  // would accept several spellings of one signature (and so of one token).
+  const expected = Buffer.from(sign(keys, body), 'utf8');
+  const given = Buffer.from(signature, 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return invalid;
 
   let payload: unknown;
