@@ -1,6 +1,5 @@
 // createApp({ config, bird }) → the yoga instance: schema, context, masking, CSRF/CORS, limits, GraphiQL, /health, /ready, /metrics; never listens.
 import { randomUUID } from 'node:crypto';
-import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -10,11 +9,12 @@ import type { BirdClient, Credential } from './bird/client.ts';
 import { ACCESS_TOKEN_PATTERN, type Config } from './config.ts';
 import type { Context } from './context.ts';
 import { maskError } from './errors.ts';
-import { useLimits } from './limits.ts';
+import { useLimits, useRequestBodyCap } from './limits.ts';
 import { useMediaDownloadRoute } from './media/download-route.ts';
 import { createMediaLinkIssuer } from './media/links.ts';
 import { DEFAULT_MAX_FIELD_BYTES, maxUploadRequestBytes, useMultipartUploads } from './media/upload-parser.ts';
 import { createObservability } from './observability/index.ts';
+import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
 import { createReadiness, useReadiness } from './ready.ts';
 import { corsOptions, introspectionPlugins, persistedOperationsPlugins } from './security.ts';
@@ -167,9 +167,10 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     healthCheckEndpoint: '/_yoga/health',
     landingPage: false,
     logging: log,
-    // yoga's own byte cap applies to every parser, uploads included, so it is the largest upload request; other
-    // bodies get the far smaller MAX_BODY_BYTES from src/limits.ts.
-    maxRequestBodySize: maxUploadRequestBytes(uploadLimits),
+    // yoga's own byte cap is replaced by useRequestBodyCap (same answers, but no per-request stream wrapping when
+    // Content-Length bounds the body); the cap is the largest upload request, and other bodies get the far smaller
+    // MAX_BODY_BYTES from src/limits.ts.
+    maxRequestBodySize: false,
     // Masking is never off: src/errors.ts keeps an allowlist of codes and turns anything else into "Unexpected error.".
     // isDev is explicit so that only config decides (yoga would read NODE_ENV itself).
     maskedErrors: { maskError, isDev: config.nodeEnv === 'development' },
@@ -194,10 +195,13 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       ...introspectionPlugins(config),
       ...persistedOperationsPlugins(config),
       // Apollo Federation inline traces: `extensions.ftv1` only when a router asks (apollo-federation-include-trace:
-      // ftv1). They are built from the already-masked errors, so they carry nothing a response would not.
-      useApolloInlineTrace(),
+      // ftv1). They are built from the already-masked errors, so they carry nothing a response would not. Only those
+      // requests pay for per-field instrumentation (src/observability/inline-trace.ts).
+      useGatedApolloInlineTrace(),
       // After CSRF: a multipart POST without the header is refused before a byte of it is read.
       useMultipartUploads({ limits: uploadLimits }),
+      // Last, as yoga's own: wraps whichever request parser the plugins above chose.
+      useRequestBodyCap(maxUploadRequestBytes(uploadLimits)),
     ],
     context: ({ request }): Context => {
       const requestId = idOf(request);

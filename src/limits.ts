@@ -26,7 +26,7 @@ import {
   isListType,
   isObjectType,
 } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { LimitsConfig } from './config.ts';
 
 /** Codes of the limit errors, beside those of src/errors.ts. */
@@ -242,15 +242,63 @@ function useDepthAndAliases({ limits, exposeLimits }: LimitsOptions): Plugin {
   };
 }
 
+/** Variables longer than this (as JSON) are not worth a cache key: the estimate is computed afresh. */
+const MAX_CACHED_VARIABLES_CHARS = 2_000;
+/** Distinct (operation, variables) estimates kept per document; past it that document's entries start over. */
+const MAX_ESTIMATES_PER_DOCUMENT = 256;
+
+/** A JSON.stringify replacer that refuses anything JSON.parse could not have produced (a File would print as {}). */
+function plainJsonOnly(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const prototype = Object.getPrototypeOf(value) as unknown;
+    if (prototype !== Object.prototype && prototype !== null) throw new TypeError('not plain JSON');
+  }
+  return value;
+}
+
+/**
+ * estimateOperation is a pure function of (schema, document, operation name, variables), and yoga hands the same
+ * DocumentNode object for every request with the same text (its parse cache), so the estimate is kept per document
+ * object and keyed by the operation name and the variables' JSON. Exact: any difference in the variables is a miss.
+ */
+export class EstimateCache {
+  private readonly bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, OperationEstimate | undefined>>>();
+
+  get(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown> | null | undefined,
+  ): OperationEstimate | undefined {
+    let key: string | undefined;
+    try {
+      key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {}, plainJsonOnly)}`;
+    } catch {
+      key = undefined; // not plain JSON (an upload's File, a BigInt, a cycle): computed afresh, never cached
+    }
+    if (key === undefined || key.length > MAX_CACHED_VARIABLES_CHARS) return estimateOperation(schema, document, operationName, variables);
+    let documents = this.bySchema.get(schema);
+    if (!documents) this.bySchema.set(schema, (documents = new WeakMap()));
+    let entries = documents.get(document);
+    if (!entries) documents.set(document, (entries = new Map()));
+    if (entries.has(key)) return entries.get(key);
+    const estimate = estimateOperation(schema, document, operationName, variables);
+    if (entries.size >= MAX_ESTIMATES_PER_DOCUMENT) entries.clear();
+    entries.set(key, estimate);
+    return estimate;
+  }
+}
+
 /**
  * Cost and upstream budget, checked in onExecute: after validation (so the document is sound) and with the caller's
  * variables (so `first: $n` counts), but before the first resolver. Not a validation rule on purpose: yoga caches
  * validation per document, and the same document with other variables can cost a hundred times more.
  */
 function useOperationBudget({ limits, exposeLimits }: LimitsOptions): Plugin {
+  const estimates = new EstimateCache();
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const estimate = estimateOperation(args.schema, args.document, args.operationName, args.variableValues as Record<string, unknown>);
+      const estimate = estimates.get(args.schema, args.document, args.operationName, args.variableValues as Record<string, unknown>);
       if (!estimate) return;
       let error: GraphQLError | undefined;
       if (estimate.cost > limits.maxCost) {
@@ -331,6 +379,58 @@ function useBodyLimit({ limits, exposeLimits }: LimitsOptions): Plugin {
           return response;
         }
         return requestParser(new Request(original.url, { method: original.method, headers: original.headers, body: body as unknown as BodyInit }));
+      });
+    },
+  };
+}
+
+/** Only a single non-negative integer is a valid Content-Length (yoga's rule: no lists, signs or blanks). */
+const CONTENT_LENGTH = /^\d+$/;
+
+/**
+ * yoga's `maxRequestBodySize`, without its per-request cost. yoga 5.24 wraps EVERY request body in a counting
+ * TransformStream (a stream pipeline, an AbortController and a DOMException per request, and a new Request that reads
+ * `request.signal`) even when Content-Length already bounds it; Node's HTTP parser never delivers more body bytes
+ * than a declared Content-Length, so the count is only needed for bodies without one (chunked). Same answers as
+ * yoga's: an invalid Content-Length is 400 BAD_REQUEST, a larger one 413 REQUEST_ENTITY_TOO_LARGE before a byte is
+ * read, and a chunked body fails with 413 when it passes the limit. createApp passes `maxRequestBodySize: false` to
+ * yoga and this plugin last, so it wraps whichever parser was chosen (the multipart one included).
+ */
+export function useRequestBodyCap(limit: number): Plugin {
+  const tooLarge = () => createGraphQLError('Request body too large', { extensions: { http: { status: 413 }, code: 'REQUEST_ENTITY_TOO_LARGE' } });
+  return {
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      const contentLength = request.headers.get('content-length');
+      if (contentLength !== null) {
+        if (!CONTENT_LENGTH.test(contentLength)) {
+          throw createGraphQLError('Content-Length header is invalid.', { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } });
+        }
+        if (Number(contentLength) > limit) throw tooLarge();
+        return; // bounded by the declared length
+      }
+      if (!requestParser || request.body === null) return;
+      const original = requestParser;
+      setRequestParser((req) => {
+        const body = req.body;
+        if (!body) return original(req);
+        // As yoga: the platform's TransformStream for a native body, the fetch API's for a ponyfilled one.
+        const Transform = body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
+        let bytesRead = 0;
+        const limited = body.pipeThrough(
+          new Transform<Uint8Array, Uint8Array>({
+            transform(chunk, controller) {
+              bytesRead += chunk.byteLength;
+              if (bytesRead > limit) {
+                controller.error(tooLarge());
+                return;
+              }
+              controller.enqueue(chunk);
+            },
+          }),
+        );
+        return original(
+          new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: limited, duplex: 'half' } as RequestInit),
+        );
       });
     },
   };

@@ -76,6 +76,8 @@ export function yogaLogger(logger: Logger): YogaLogger {
   const write =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...args: unknown[]) => {
+      // Nothing is formatted for a level that is off (the request log line is info; production often runs at warn).
+      if (!logger.isLevelEnabled(level)) return;
       const [first, ...rest] = args;
       if (first instanceof Error) {
         logger[level]({ err: { type: first.name, message: scrubText(first.message) } }, rest.map(String).join(' ') || first.message);

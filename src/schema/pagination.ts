@@ -150,6 +150,21 @@ export function planPage(args: ConnectionArgs, options: ConnectionOptions) {
   return { size, start, direction, backward, resumed: cursor !== null && cursor !== undefined, request };
 }
 
+/**
+ * An edge whose cursor is minted (a sha256 check) on first read: most operations select `node` only, and a page of
+ * 50 would otherwise hash 50 cursors nobody asked for. The getter is an own enumerable property, so the edge still
+ * reads, spreads and compares like `{ cursor, node }`.
+ */
+function lazyEdge<T>(scope: string, position: Position, node: T): Edge<T> {
+  let cursor: string | undefined;
+  return {
+    get cursor() {
+      return (cursor ??= encodeCursor(scope, position));
+    },
+    node,
+  };
+}
+
 /** Builds the connection from one upstream page fetched as `planPage` said. */
 export function connectionFromPage<T>(
   plan: ReturnType<typeof planPage>,
@@ -166,7 +181,7 @@ export function connectionFromPage<T>(
       lastOfPage && page.nextPageToken
         ? { direction, pageToken: page.nextPageToken, offset: 0 }
         : { direction, pageToken: start.pageToken, offset: index + 1 };
-    edges.push({ cursor: encodeCursor(options.scope, position), node: items[index] as T });
+    edges.push(lazyEdge(options.scope, position, items[index] as T));
   }
   const more = items.length > end || Boolean(page.nextPageToken);
   if (plan.backward) edges.reverse();
@@ -175,8 +190,12 @@ export function connectionFromPage<T>(
     pageInfo: {
       hasNextPage: plan.backward ? plan.resumed : more,
       hasPreviousPage: plan.backward ? more : plan.resumed,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
     },
   };
 }

@@ -3,6 +3,7 @@ import { composeServices } from '@apollo/composition';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { printSubgraphSchema } from '@apollo/subgraph';
+import { Trace } from '@apollo/usage-reporting-protobuf';
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -319,5 +320,28 @@ describe('Apollo inline traces (ftv1)', () => {
   it('adds none without the header', async () => {
     const result = await stack.execute('{ __typename }');
     expect(result.extensions?.ftv1).toBeUndefined();
+  });
+
+  it("times every resolved field when asked, and the same operation without the header still answers the same", async () => {
+    const query = `{ channel(workspaceId: "${WS}", channelId: "${SMS.id}") { name messages(first: 2) { edges { node { messageId } } } } }`;
+    const traced = await stack.execute(query, undefined, { headers: { 'apollo-federation-include-trace': 'ftv1' } });
+    const plain = await stack.execute(query);
+    expect(traced.errors).toBeUndefined();
+    expect(traced.data).toEqual(plain.data);
+    expect(plain.extensions?.ftv1).toBeUndefined();
+    const trace = Trace.decode(Buffer.from(traced.extensions!.ftv1 as string, 'base64'));
+    const names: string[] = [];
+    const walk = (node: Trace.INode, path: string) => {
+      for (const child of node.child ?? []) {
+        const name = child.responseName || String(child.index);
+        names.push(`${path}${name}`);
+        walk(child, `${path}${name}.`);
+      }
+    };
+    walk(trace.root!, '');
+    expect(names).toEqual(expect.arrayContaining(['channel', 'channel.name', 'channel.messages', 'channel.messages.edges.0.node.messageId']));
+    // A second traced request is traced too (the instrumented schema is built once and reused).
+    const again = await stack.execute(query, undefined, { headers: { 'apollo-federation-include-trace': 'ftv1' } });
+    expect(Trace.decode(Buffer.from(again.extensions!.ftv1 as string, 'base64')).root?.child?.[0]?.responseName).toBe('channel');
   });
 });
