@@ -25,7 +25,7 @@ import {
   wrk,
 } from './lib/measure.ts';
 import { ACCESS_KEY, type GraphQLRequest, HELLO, type Operation, PEER_HEADERS, fixture, operations, prepare } from './lib/operations.ts';
-import { type Child, ROOT, freePort, startChild } from './lib/processes.ts';
+import { type Child, OURS_SCRIPT, ROOT, buildOurs, freePort, startChild } from './lib/processes.ts';
 import { type ProfileRow, summarizeProfile } from './lib/profile.ts';
 
 const argv = process.argv.slice(2);
@@ -89,7 +89,8 @@ async function startOurs(name: string, emulatorUrl: string, extra: Record<string
   const url = `http://127.0.0.1:${port}`;
   const child = await startChild({
     name,
-    script: 'src/server.ts',
+    script: OURS_SCRIPT,
+    tsx: false,
     env: oursEnv(emulatorUrl, port, extra),
     nodeArgs,
     ready: { kind: 'poll', url, path: '/health' },
@@ -130,6 +131,7 @@ async function postGraphQL(spec: HttpRequestSpec): Promise<Record<string, any>> 
 async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   const started = Date.now();
+  buildOurs(); // ours runs as production does: the esbuild bundle, not tsx
   const useWrk = hasWrk();
   log(`bench: ${quick ? 'quick' : 'full'} mode, ${S.rounds} round(s), throughput with ${useWrk ? 'wrk -t1 -c10' : 'the in-process undici generator (wrk not found), c=10'}`);
 

@@ -1,9 +1,11 @@
-// Child processes of the bench: each target runs in its own Node process (TypeScript through the tsx loader), so
-// no target shares an event loop or heap with the load generator or with another target.
+// Child processes of the bench: each target runs in its own Node process (TypeScript through the tsx loader; our
+// server as its production build, `npm run build` → dist/server.mjs), so no target shares an event loop or heap with
+// the load generator or with another target.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -36,13 +38,16 @@ export interface StartOptions {
   env: Record<string, string>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** Load TypeScript through tsx (default); false for plain JavaScript such as the production build (dist/). */
+  tsx?: boolean;
   /** How the child says it is ready: a JSON line `{ready:true,url}` on stdout, or a URL answering 200. */
   ready: { kind: 'line' } | { kind: 'poll'; url: string; path: string };
   timeoutMs?: number;
 }
 
 export async function startChild(options: StartOptions): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), options.script], {
+  const loader = options.tsx === false ? [] : ['--import', 'tsx'];
+  const proc = spawn(process.execPath, [...loader, ...(options.nodeArgs ?? []), options.script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -102,4 +107,21 @@ export async function startChild(options: StartOptions): Promise<Child> {
       clearTimeout(timer);
     },
   };
+}
+
+/** `npm run build`: our server as production runs it (dist/server.mjs, plain Node, no runtime transpiler). */
+export const OURS_SCRIPT = 'dist/server.mjs';
+/** The same build as package.json's `build` script, through esbuild's API. */
+export function buildOurs(): void {
+  buildSync({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/server.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    target: 'node20',
+    outfile: OURS_SCRIPT,
+    logLevel: 'warning',
+  });
 }

@@ -26,6 +26,8 @@ function where(url: string): string {
   if (nm !== -1) return clean.slice(nm + 'node_modules/'.length);
   const src = clean.indexOf('/src/');
   if (src !== -1) return clean.slice(src + 1);
+  const dist = clean.indexOf('/dist/');
+  if (dist !== -1) return clean.slice(dist + 1);
   return clean.replace(/^.*\//, '') || '(native)';
 }
 
@@ -36,7 +38,7 @@ function packageOf(url: string, name: string): string {
   const clean = url.replace(/^file:\/\//, '');
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(clean.slice(clean.lastIndexOf('node_modules/')));
   if (m) return m[1] as string;
-  if (clean.includes('/src/')) return 'ours (src/)';
+  if (clean.includes('/src/') || clean.includes('/dist/')) return 'ours (src/)'; // dist/server.mjs is src/ bundled
   return 'other';
 }
 
