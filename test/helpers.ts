@@ -50,6 +50,13 @@ export interface TestStack {
   ): Promise<ExecutionResult<TResult>>;
   /** A raw request to the app, e.g. fetch('/health'); paths are resolved against http://yoga. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * Reads the emulator's REST API directly with the demo key (not through our client): the ground truth a test
+   * compares the graph with. Fails on any non-2xx answer.
+   */
+  rest<T>(path: string): Promise<T>;
+  /** Every item of a Bird list, page by page at Bird's largest page size: the whole ground truth. */
+  restAll<T>(path: string): Promise<T[]>;
   requests: {
     /** The emulator's request log (method, route, path, query, status; never credentials), in order. */
     upstream(): RequestLogEntry[];
@@ -110,6 +117,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     });
     const authorization = options.authorization === undefined ? `AccessKey ${DEMO_KEY}` : options.authorization;
 
+    const rest = async <T>(path: string): Promise<T> => {
+      const response = await globalThis.fetch(`${emulator.url}${path}`, { headers: { authorization: `AccessKey ${DEMO_KEY}` } });
+      if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+      return (await response.json()) as T;
+    };
     const fetch = async (path: string, init?: RequestInit): Promise<Response> => app.fetch(new URL(path, TEST_ORIGIN).href, init ?? {});
 
     return {
@@ -141,6 +153,19 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         } catch {
           throw new Error(`Expected a JSON GraphQL response, got HTTP ${response.status}: ${text.slice(0, 200)}`);
         }
+      },
+      rest,
+      async restAll<T>(path: string): Promise<T[]> {
+        const items: T[] = [];
+        let token: string | undefined;
+        do {
+          const separator = path.includes('?') ? '&' : '?';
+          const tokenQuery = token ? `&pageToken=${encodeURIComponent(token)}` : '';
+          const page = await rest<{ results: T[]; nextPageToken?: string }>(`${path}${separator}limit=1000${tokenQuery}`);
+          items.push(...page.results);
+          token = page.nextPageToken;
+        } while (token);
+        return items;
       },
       requests: {
         upstream: () => [...emulator.requests],

@@ -1,13 +1,13 @@
 // MessageFilter end to end: each filter reaches Bird under its wire name and narrows the list to exactly what matches.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Message, Page } from '../../src/bird/types.ts';
+import type { Message } from '../../src/bird/types.ts';
 import { SEED } from '../../src/emulator/seed.ts';
 import {
   ChannelMessageIdsDocument,
   type MessageFilter,
   WorkspaceMessageIdsDocument,
 } from '../gql/generated.ts';
-import { DEMO_KEY, type TestStack, startTestStack } from '../helpers.ts';
+import { type TestStack, startTestStack } from '../helpers.ts';
 
 const WS = SEED.workspaces.main.id;
 const SMS = SEED.channels.sms.id;
@@ -17,19 +17,6 @@ const DAY = 24 * 60 * 60 * 1000;
 let stack: TestStack;
 /** Every message of the main workspace, read straight from the emulator's REST API: the ground truth. */
 let all: Message[];
-
-async function restAll(path: string): Promise<Message[]> {
-  const messages: Message[] = [];
-  let token: string | undefined;
-  do {
-    const url = `${stack.emulator.url}${path}?limit=1000${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`;
-    const response = await fetch(url, { headers: { authorization: `AccessKey ${DEMO_KEY}` } });
-    const page = (await response.json()) as Page<Message>;
-    messages.push(...page.results);
-    token = page.nextPageToken;
-  } while (token);
-  return messages;
-}
 
 const platformOf = (message: Message) =>
   Object.values(SEED.channels).find((channel) => channel.id === message.channelId)?.platformId;
@@ -47,7 +34,7 @@ const subjectOf = (message: Message) => {
 
 beforeAll(async () => {
   stack = await startTestStack({ emulator: { rateLimits: false } });
-  all = await restAll(`/workspaces/${WS}/messages`);
+  all = await stack.restAll<Message>(`/workspaces/${WS}/messages`);
   expect(all.length).toBe(SEED.counts.mainWorkspaceMessages);
 });
 afterAll(async () => {

@@ -17,7 +17,7 @@ import {
   type WorkspaceContactsQuery,
   WorkspacesDocument,
 } from '../gql/generated.ts';
-import { DEMO_KEY, type TestStack, startTestStack } from '../helpers.ts';
+import { type TestStack, startTestStack } from '../helpers.ts';
 
 const WS = SEED.workspaces.main.id;
 const SMS = SEED.channels.sms.id;
@@ -25,24 +25,8 @@ const EMAIL = SEED.channels.email.id;
 
 let stack: TestStack;
 
-/** Reads the emulator's REST API directly (not through our client): the ground truth the graph must match. */
-async function rest<T>(path: string): Promise<T> {
-  const response = await fetch(`${stack.emulator.url}${path}`, { headers: { authorization: `AccessKey ${DEMO_KEY}` } });
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  return (await response.json()) as T;
-}
-
-async function restAll<T>(path: string, limit = 1000): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  do {
-    const separator = path.includes('?') ? '&' : '?';
-    const page = await rest<Page<T>>(`${path}${separator}limit=${limit}${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`);
-    all.push(...page.results);
-    token = page.nextPageToken;
-  } while (token);
-  return all;
-}
+const rest = <T>(path: string) => stack.rest<T>(path);
+const restAll = <T>(path: string) => stack.restAll<T>(path);
 
 /** Upstream calls since the last reset, as `METHOD route` → count. */
 function callCounts(): Record<string, number> {
