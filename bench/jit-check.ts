@@ -7,7 +7,8 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga } from 'graphql-yoga';
 import { Pool } from 'undici';
 import { createBirdClient } from '../src/bird/client.ts';
-import type { Context } from '../src/context.ts';
+import { bindBird } from '../src/bird/handle.ts';
+import { type Context, missingCredential } from '../src/context.ts';
 import { SEED } from '../src/emulator/seed.ts';
 import { startEmulator } from '../src/emulator/server.ts';
 import { buildSchema } from '../src/schema/index.ts';
@@ -21,8 +22,12 @@ const bird = createBirdClient({ apiUrl: emulator.url, mediaUrl: emulator.url });
 const schema = buildSchema();
 const context = ({ request }: { request: Request }): Context =>
   ({
-    bird,
-    call: { credential: { scheme: 'AccessKey', token: SEED.accessKeys.demo }, requestId: 'jit-check', signal: request.signal },
+    bird: bindBird(bird, {
+      credential: { scheme: 'AccessKey', token: SEED.accessKeys.demo },
+      requestId: 'jit-check',
+      signal: request.signal,
+      missingCredential,
+    }),
     requestId: 'jit-check',
     organizationId: SEED.organizationId,
     mediaOrigin: emulator.url,

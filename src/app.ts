@@ -6,8 +6,9 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { BirdClient, Credential } from './bird/client.ts';
+import { bindBird } from './bird/handle.ts';
 import { ACCESS_TOKEN_PATTERN, type Config } from './config.ts';
-import type { Context } from './context.ts';
+import { type Context, missingCredential } from './context.ts';
 import { maskError } from './errors.ts';
 import { useLimits, useRequestBodyCap } from './limits.ts';
 import { useMediaDownloadRoute } from './media/download-route.ts';
@@ -208,8 +209,7 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       const credential = parseAuthorization(request.headers.get('authorization')) ?? serverKey;
       const hooks = observability.contextHooks(request);
       return {
-        bird,
-        call: { credential, requestId, signal: request.signal, onEvent: hooks.onEvent },
+        bird: bindBird(bird, { credential, requestId, signal: request.signal, onEvent: hooks.onEvent, missingCredential }),
         onBatch: hooks.onBatch,
         requestId,
         organizationId: config.bird.organizationId,

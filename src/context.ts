@@ -1,13 +1,11 @@
-// The per-request Context: the Bird client plus this request's credential, request id and abort signal.
-import type { BirdClient, CallOptions, Credential } from './bird/client.ts';
+// The per-request Context: the Bird handle bound to this request's credential, plus what resolvers need of the request.
+import type { BirdHandle } from './bird/handle.ts';
 import { publicError } from './errors.ts';
 import type { MediaLinks } from './media/links.ts';
 
 export interface Context {
-  /** The process-wide Bird client (one undici Pool); loaders call it with this request's call options. */
-  bird: BirdClient;
-  /** This request's credential, request id and abort signal; `credential` is null when the caller brought none. */
-  call: Omit<CallOptions, 'credential'> & { credential: Credential | null };
+  /** The Bird client bound to this request's credential, request id, abort signal and hooks (src/bird/handle.ts). */
+  bird: BirdHandle;
   /** Correlates our logs with Bird's (sent upstream as `x-request-id`). */
   requestId: string;
   /** The Bird organization whose workspaces this server reads, when configured (BIRD_ORGANIZATION_ID). */
@@ -22,17 +20,10 @@ export interface Context {
   onBatch?: (loader: string, size: number) => void;
 }
 
-/**
- * The call options for one upstream call. A request that brought no usable credential (and no server key is set)
- * fails here, as UNAUTHENTICATED, before anything is sent to Bird.
- */
-export function callOptions(ctx: Context): CallOptions {
-  const { credential, ...rest } = ctx.call;
-  if (!credential) {
-    throw publicError(
-      'UNAUTHENTICATED',
-      'No Bird access key: send `Authorization: AccessKey <key>` (or configure BIRD_ACCESS_KEY on the server).',
-    );
-  }
-  return { ...rest, credential };
+/** The error a Bird call fails with when the request brought no usable credential and the server holds no key. */
+export function missingCredential(): Error {
+  return publicError(
+    'UNAUTHENTICATED',
+    'No Bird access key: send `Authorization: AccessKey <key>` (or configure BIRD_ACCESS_KEY on the server).',
+  );
 }

@@ -5,7 +5,7 @@
 // (`Ref.getDataloader(ctx)`), so no cache ever crosses requests or credentials. They know no GraphQL.
 import { BirdError } from './bird/errors.ts';
 import type { Channel, Contact, Interaction, Message, Workspace } from './bird/types.ts';
-import { type Context, callOptions } from './context.ts';
+import type { Context } from './context.ts';
 
 /** The backing models of the graph: Bird's wire objects, plus the workspace they were read from where Bird omits it. */
 export type WorkspaceModel = Workspace;
@@ -60,7 +60,7 @@ export async function loadWorkspaces(ctx: Context, workspaceKeys: readonly strin
   return mapBounded(workspaceKeys, FAN_OUT_CONCURRENCY, async (key): Promise<WorkspaceModel | null | Error> => {
     const [organizationId, workspaceId] = split(key, 2) as [string, string];
     try {
-      return await ctx.bird.getWorkspace({ organizationId, workspaceId }, callOptions(ctx));
+      return await ctx.bird.getWorkspace({ organizationId, workspaceId });
     } catch (error) {
       return settle(error);
     }
@@ -89,10 +89,7 @@ export async function loadChannels(ctx: Context, channelKeys: readonly string[])
   }
   await mapBounded(chunks, FAN_OUT_CONCURRENCY, async ({ workspaceId, channelIds }) => {
     try {
-      const page = await ctx.bird.listChannels(
-        { workspaceId, channelIds, limit: channelIds.length },
-        callOptions(ctx),
-      );
+      const page = await ctx.bird.listChannels({ workspaceId, channelIds, limit: channelIds.length });
       for (const channel of page.results) {
         found.set(keys.channel(workspaceId, channel.id), { ...channel, workspaceId });
       }
@@ -110,7 +107,7 @@ export async function loadMessages(ctx: Context, messageKeys: readonly string[])
   return mapBounded(messageKeys, FAN_OUT_CONCURRENCY, async (key): Promise<MessageModel | null | Error> => {
     const [workspaceId, channelId, messageId] = split(key, 3) as [string, string, string];
     try {
-      const message = await ctx.bird.getMessage({ workspaceId, channelId, messageId }, callOptions(ctx));
+      const message = await ctx.bird.getMessage({ workspaceId, channelId, messageId });
       return { ...message, workspaceId };
     } catch (error) {
       return settle(error);
@@ -123,7 +120,7 @@ export async function loadContacts(ctx: Context, contactKeys: readonly string[])
   return mapBounded(contactKeys, FAN_OUT_CONCURRENCY, async (key): Promise<ContactModel | null | Error> => {
     const [workspaceId, contactId] = split(key, 2) as [string, string];
     try {
-      const contact = await ctx.bird.getContact({ workspaceId, contactId }, callOptions(ctx));
+      const contact = await ctx.bird.getContact({ workspaceId, contactId });
       return { ...contact, workspaceId };
     } catch (error) {
       return settle(error);
@@ -143,7 +140,7 @@ export async function loadInteractions(ctx: Context, interactionKeys: readonly s
   await mapBounded(messageKeys, FAN_OUT_CONCURRENCY, async (messageKey) => {
     const [workspaceId, channelId, messageId] = split(messageKey, 3) as [string, string, string];
     try {
-      const page = await ctx.bird.listInteractions({ workspaceId, channelId, messageId }, callOptions(ctx));
+      const page = await ctx.bird.listInteractions({ workspaceId, channelId, messageId });
       lists.set(messageKey, page.results.map((interaction): InteractionModel => ({ ...interaction, workspaceId })));
     } catch (error) {
       lists.set(messageKey, settle<InteractionModel[]>(error));

@@ -1,7 +1,6 @@
 // Contact: a loadable node (deduplicated, fanned out with bounded concurrency), Workspace.contacts and the contact root fields.
 import { builder } from '../builder.ts';
 import type { ContactIdentifier as WireContactIdentifier } from '../bird/types.ts';
-import { callOptions } from '../context.ts';
 import { type ContactModel, keys, loadContacts } from '../loaders.ts';
 import { representationKey } from './federation.ts';
 import { normalizeUuid, parseNodeKey } from './ids.ts';
@@ -87,10 +86,7 @@ export const Contact = builder.loadableNode('Contact', {
             args,
             { scope: `Contact.identifiers|${contact.workspaceId}|${contact.id}`, maxLimit: CONTACT_LIST_MAX_LIMIT },
             (page) =>
-              ctx.bird.listContactIdentifiers(
-                { workspaceId: contact.workspaceId, contactId: contact.id, ...page },
-                callOptions(ctx),
-              ),
+              ctx.bird.listContactIdentifiers({ workspaceId: contact.workspaceId, contactId: contact.id, ...page }),
           ),
       },
       { name: 'ContactIdentifierConnection', description: 'A page of contact identifiers.' },
@@ -115,7 +111,7 @@ builder.objectField(Workspace, 'contacts', (t) =>
           args,
           { scope: `Workspace.contacts|${workspaceId}`, maxLimit: CONTACT_LIST_MAX_LIMIT },
           async (page) => {
-            const result = await ctx.bird.listContacts({ workspaceId, ...page }, callOptions(ctx));
+            const result = await ctx.bird.listContacts({ workspaceId, ...page });
             return { ...result, results: result.results.map((contact): ContactModel => ({ ...contact, workspaceId })) };
           },
         );
@@ -149,10 +145,11 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const workspaceId = normalizeUuid(args.workspaceId);
-      const result = await ctx.bird.searchContacts(
-        { workspaceId, identifierKey: args.identifierKey, identifierValue: args.identifierValue },
-        callOptions(ctx),
-      );
+      const result = await ctx.bird.searchContacts({
+        workspaceId,
+        identifierKey: args.identifierKey,
+        identifierValue: args.identifierValue,
+      });
       const contact = result.results[0];
       return contact ? { ...contact, workspaceId } : null;
     },

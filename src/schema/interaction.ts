@@ -1,7 +1,6 @@
 // MessageInteraction: what recipients did with a message (opened, clicked, read, reacted, …) and Message.interactions.
 import { builder } from '../builder.ts';
 import { INTERACTION_TYPES, type InteractionType as WireInteractionType } from '../bird/types.ts';
-import { callOptions } from '../context.ts';
 import { type InteractionModel, keys, loadInteractions } from '../loaders.ts';
 import { normalizeUuid, parseNodeKey } from './ids.ts';
 import { Message, MessageParticipant, participantsOf } from './message.ts';
@@ -145,7 +144,7 @@ builder.objectField(Message, 'interactions', (t) =>
           args,
           { scope: `Message.interactions|${workspaceId}|${channelId}|${messageId}`, maxLimit: INTERACTIONS_MAX },
           async (page) => {
-            const result = await ctx.bird.listInteractions({ workspaceId, channelId, messageId }, callOptions(ctx));
+            const result = await ctx.bird.listInteractions({ workspaceId, channelId, messageId });
             const all = result.results.map((interaction): InteractionModel => ({ ...interaction, workspaceId }));
             // The list is newest first; a backward walk reads it from the oldest.
             return { results: page.reverse ? all.reverse() : all };

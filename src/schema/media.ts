@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { PresignedUpload } from '../bird/types.ts';
 import { BirdError } from '../bird/errors.ts';
 import { builder } from '../builder.ts';
-import { type Context, callOptions } from '../context.ts';
+import type { Context } from '../context.ts';
 import { SNIFF_BYTES, contentTypeProblem, declaredTypeMismatch } from '../media/content-type.ts';
 import { normalizeUuid } from './ids.ts';
 import {
@@ -183,10 +183,11 @@ async function presign(
   const workspaceId = normalizeUuid(input.workspaceId);
   const channelId = input.channelId ? normalizeUuid(input.channelId) : undefined;
   try {
-    return await ctx.bird.createPresignedUpload(
-      { workspaceId, ...(channelId === undefined ? {} : { channelId }), contentType },
-      callOptions(ctx),
-    );
+    return await ctx.bird.createPresignedUpload({
+      workspaceId,
+      ...(channelId === undefined ? {} : { channelId }),
+      contentType,
+    });
   } catch (error) {
     throw mutationErrorFrom(error, {
       resource: channelId === undefined ? 'workspace' : 'channel',
@@ -227,16 +228,13 @@ async function uploadMedia(input: UploadMediaInputShape, ctx: Context): Promise<
   try {
     // Streamed from the spooled temp file with its known size, so the storage POST carries a Content-Length (S3
     // POST targets want one). Sent once: a stream cannot be replayed, and a half-sent form is never stored.
-    await ctx.bird.uploadFile(
-      {
-        upload,
-        body: file.stream() as unknown as AsyncIterable<Uint8Array>,
-        filename: file.name || 'upload',
-        contentType,
-        size: file.size,
-      },
-      callOptions(ctx),
-    );
+    await ctx.bird.uploadFile({
+      upload,
+      body: file.stream() as unknown as AsyncIterable<Uint8Array>,
+      filename: file.name || 'upload',
+      contentType,
+      size: file.size,
+    });
   } catch (error) {
     throw storageErrorFrom(error, input.channelId ? 'channel' : 'workspace');
   }

@@ -9,7 +9,7 @@ import {
   type MessageStatus as WireMessageStatus,
   type Message as WireMessage,
 } from '../bird/types.ts';
-import { type Context, callOptions } from '../context.ts';
+import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import { type MessageModel, keys, loadMessages } from '../loaders.ts';
 import { Channel, Platform } from './channel.ts';
@@ -349,8 +349,8 @@ function messagesConnection(
   const { workspaceId, channelId } = target;
   return resolveConnection(args, { scope, maxLimit: MESSAGE_LIST_MAX_LIMIT }, async (page) => {
     const result = channelId
-      ? await ctx.bird.listChannelMessages({ workspaceId, channelId, ...page, filter }, callOptions(ctx))
-      : await ctx.bird.listWorkspaceMessages({ workspaceId, ...page, filter }, callOptions(ctx));
+      ? await ctx.bird.listChannelMessages({ workspaceId, channelId, ...page, filter })
+      : await ctx.bird.listWorkspaceMessages({ workspaceId, ...page, filter });
     return { ...result, results: result.results.map((message): MessageModel => ({ ...message, workspaceId })) };
   });
 }

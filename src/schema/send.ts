@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ContactRef, CreateMessageRequest } from '../bird/types.ts';
 import { builder } from '../builder.ts';
-import { type Context, callOptions } from '../context.ts';
+import type { Context } from '../context.ts';
 import { type MessageModel, keys } from '../loaders.ts';
 import { Channel } from './channel.ts';
 import { EmailHeaderInput, EmailSenderInput, MessageContentInput, toWireContent, validateContent } from './content-input.ts';
@@ -329,10 +329,7 @@ async function sendMessage(input: SendMessageInputShape, ctx: Context): Promise<
   const reference = input.reference ?? `bird-graphql-${randomUUID()}`;
   try {
     // Exactly one POST: the client retries a send only on 429, which Bird documents as not processed.
-    const message = await ctx.bird.sendMessage(
-      { workspaceId, channelId, message: toWireRequest(input, reference) },
-      callOptions(ctx),
-    );
+    const message = await ctx.bird.sendMessage({ workspaceId, channelId, message: toWireRequest(input, reference) });
     return { message: { ...message, workspaceId }, reference };
   } catch (error) {
     throw mutationErrorFrom(error, { resource: 'channel', reference, mapPath: inputPathFromBird });

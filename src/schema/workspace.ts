@@ -1,7 +1,7 @@
 // Workspace: a loadable node under its organization, Workspace.channels, Channel.workspace and the workspace root fields.
 import { builder } from '../builder.ts';
 import type { Workspace as WireWorkspace } from '../bird/types.ts';
-import { type Context, callOptions } from '../context.ts';
+import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import { type ChannelModel, type WorkspaceModel, keys, loadWorkspaces } from '../loaders.ts';
 import { CHANNEL_LIST_MAX_LIMIT, Channel, ChannelFilter } from './channel.ts';
@@ -137,7 +137,7 @@ export const Workspace = builder.loadableNode('Workspace', {
             args,
             { scope: `Workspace.channels|${workspaceId}|${JSON.stringify(filter)}`, maxLimit: CHANNEL_LIST_MAX_LIMIT },
             async (page) => {
-              const result = await ctx.bird.listChannels({ workspaceId, ...page, ...filter }, callOptions(ctx));
+              const result = await ctx.bird.listChannels({ workspaceId, ...page, ...filter });
               return { ...result, results: result.results.map((channel): ChannelModel => ({ ...channel, workspaceId })) };
             },
           );
@@ -187,7 +187,7 @@ builder.queryFields((t) => ({
         return resolveConnection(
           args,
           { scope: `Query.workspaces|${organizationId}`, maxLimit: WORKSPACE_LIST_MAX_LIMIT },
-          (page) => ctx.bird.listWorkspaces({ organizationId, ...page }, callOptions(ctx)),
+          (page) => ctx.bird.listWorkspaces({ organizationId, ...page }),
         );
       },
     },

@@ -14,10 +14,10 @@ function probeSchema(): GraphQLSchema {
     query: new GraphQLObjectType<unknown, Context>({
       name: 'Query',
       fields: {
-        scheme: { type: GraphQLString, resolve: (_, __, ctx) => ctx.call.credential?.scheme ?? null },
-        token: { type: GraphQLString, resolve: (_, __, ctx) => ctx.call.credential?.token ?? null },
-        requestId: { type: GraphQLString, resolve: (_, __, ctx) => (ctx.call.requestId === ctx.requestId ? ctx.requestId : 'mismatch') },
-        signal: { type: GraphQLString, resolve: (_, __, ctx) => (ctx.call.signal instanceof AbortSignal ? 'yes' : 'no') },
+        scheme: { type: GraphQLString, resolve: (_, __, ctx) => ctx.bird.call.credential?.scheme ?? null },
+        token: { type: GraphQLString, resolve: (_, __, ctx) => ctx.bird.call.credential?.token ?? null },
+        requestId: { type: GraphQLString, resolve: (_, __, ctx) => (ctx.bird.call.requestId === ctx.requestId ? ctx.requestId : 'mismatch') },
+        signal: { type: GraphQLString, resolve: (_, __, ctx) => (ctx.bird.call.signal instanceof AbortSignal ? 'yes' : 'no') },
         boom: {
           type: GraphQLString,
           resolve: () => {
