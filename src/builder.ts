@@ -10,6 +10,7 @@ import { DateTimeResolver, JSONObjectResolver, JSONResolver, URLResolver, UUIDRe
 import type { Context } from './context.ts';
 import { badUserInput } from './errors.ts';
 import { fieldComplexity } from './limits.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schema/pagination.ts';
 
 /** Bounds a global ID before decoding it: ours are well under this, and a huge one is someone probing. */
 const MAX_GLOBAL_ID_LENGTH = 400;
@@ -81,9 +82,9 @@ export const builder = new SchemaBuilder<{
       description: 'Fetches several objects by their global IDs, batched; null for each one that does not exist.',
       args: { ids: { description: 'Global IDs, as returned in `id` fields.' } },
     },
-    firstArgOptions: { description: 'Returns the first n items after `after` (default 20, at most 100).' },
+    firstArgOptions: { description: `Returns the first n items after \`after\` (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).` },
     afterArgOptions: { description: 'A cursor: returns the items after this edge.' },
-    lastArgOptions: { description: 'Returns the last n items before `before` (default 20, at most 100).' },
+    lastArgOptions: { description: `Returns the last n items before \`before\` (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).` },
     beforeArgOptions: { description: 'A cursor from a backward (`last`) walk: returns the items before this edge.' },
     cursorFieldOptions: { description: 'An opaque cursor for resuming the list right after this edge.' },
     nodeFieldOptions: { description: 'The item at this edge.' },

@@ -7,6 +7,9 @@ import { BirdError } from './bird/errors.ts';
 import type { Channel, Contact, Interaction, Message, Workspace } from './bird/types.ts';
 import type { Context } from './context.ts';
 
+/** What a batch function needs of the request: the bound Bird handle, and where to report batch sizes. */
+export type LoaderContext = Pick<Context, 'bird' | 'onBatch'>;
+
 /** The backing models of the graph: Bird's wire objects, plus the workspace they were read from where Bird omits it. */
 export type WorkspaceModel = Workspace;
 export type ChannelModel = Channel & { workspaceId: string };
@@ -16,7 +19,10 @@ export type ContactModel = Contact & { workspaceId: string };
 
 /** Bird has no batch endpoint for contacts or messages: fan out, but keep under its 50 GET/s per workspace. */
 export const FAN_OUT_CONCURRENCY = 8;
-/** Channel ids per list call: well under Bird's 1,000 limit, and keeps the query string a few kilobytes long. */
+/**
+ * Channel keys per batch (the Channel loader's maxBatchSize), so one list call carries at most this many ids: well
+ * under Bird's 1,000 limit, and the query string stays a few kilobytes long.
+ */
 export const CHANNEL_BATCH_SIZE = 100;
 
 export const keys = {
@@ -55,7 +61,7 @@ export async function mapBounded<I, O>(items: readonly I[], limit: number, task:
   return results;
 }
 
-export async function loadWorkspaces(ctx: Context, workspaceKeys: readonly string[]) {
+export async function loadWorkspaces(ctx: LoaderContext, workspaceKeys: readonly string[]) {
   ctx.onBatch?.('workspace', workspaceKeys.length);
   return mapBounded(workspaceKeys, FAN_OUT_CONCURRENCY, async (key): Promise<WorkspaceModel | null | Error> => {
     const [organizationId, workspaceId] = split(key, 2) as [string, string];
@@ -68,10 +74,10 @@ export async function loadWorkspaces(ctx: Context, workspaceKeys: readonly strin
 }
 
 /**
- * Channels are truly batched: one `GET /workspaces/{ws}/channels?channelIds=…` per workspace (per 100 ids). Ids the
+ * Channels are truly batched: one `GET /workspaces/{ws}/channels?channelIds=…` per workspace in the batch. Ids the
  * list does not return do not exist (or are not visible to this key): null. A failed list fails only its own keys.
  */
-export async function loadChannels(ctx: Context, channelKeys: readonly string[]) {
+export async function loadChannels(ctx: LoaderContext, channelKeys: readonly string[]) {
   ctx.onBatch?.('channel', channelKeys.length);
   const byWorkspace = new Map<string, string[]>();
   for (const key of channelKeys) {
@@ -81,13 +87,7 @@ export async function loadChannels(ctx: Context, channelKeys: readonly string[])
     byWorkspace.set(workspaceId, ids);
   }
   const found = new Map<string, ChannelModel | Error>();
-  const chunks: { workspaceId: string; channelIds: string[] }[] = [];
-  for (const [workspaceId, ids] of byWorkspace) {
-    for (let i = 0; i < ids.length; i += CHANNEL_BATCH_SIZE) {
-      chunks.push({ workspaceId, channelIds: ids.slice(i, i + CHANNEL_BATCH_SIZE) });
-    }
-  }
-  await mapBounded(chunks, FAN_OUT_CONCURRENCY, async ({ workspaceId, channelIds }) => {
+  await mapBounded([...byWorkspace], FAN_OUT_CONCURRENCY, async ([workspaceId, channelIds]) => {
     try {
       const page = await ctx.bird.listChannels({ workspaceId, channelIds, limit: channelIds.length });
       for (const channel of page.results) {
@@ -102,7 +102,7 @@ export async function loadChannels(ctx: Context, channelKeys: readonly string[])
   return channelKeys.map((key) => found.get(key) ?? null);
 }
 
-export async function loadMessages(ctx: Context, messageKeys: readonly string[]) {
+export async function loadMessages(ctx: LoaderContext, messageKeys: readonly string[]) {
   ctx.onBatch?.('message', messageKeys.length);
   return mapBounded(messageKeys, FAN_OUT_CONCURRENCY, async (key): Promise<MessageModel | null | Error> => {
     const [workspaceId, channelId, messageId] = split(key, 3) as [string, string, string];
@@ -115,7 +115,7 @@ export async function loadMessages(ctx: Context, messageKeys: readonly string[])
   });
 }
 
-export async function loadContacts(ctx: Context, contactKeys: readonly string[]) {
+export async function loadContacts(ctx: LoaderContext, contactKeys: readonly string[]) {
   ctx.onBatch?.('contact', contactKeys.length);
   return mapBounded(contactKeys, FAN_OUT_CONCURRENCY, async (key): Promise<ContactModel | null | Error> => {
     const [workspaceId, contactId] = split(key, 2) as [string, string];
@@ -132,7 +132,7 @@ export async function loadContacts(ctx: Context, contactKeys: readonly string[])
  * Bird has no "get interaction" endpoint: an interaction is found in its message's interaction list, which Bird
  * returns whole (no pagination). Keys of the same message share one list call.
  */
-export async function loadInteractions(ctx: Context, interactionKeys: readonly string[]) {
+export async function loadInteractions(ctx: LoaderContext, interactionKeys: readonly string[]) {
   ctx.onBatch?.('interaction', interactionKeys.length);
   const parsed = interactionKeys.map((key) => split(key, 4) as [string, string, string, string]);
   const messageKeys = [...new Set(parsed.map(([ws, ch, msg]) => keys.message(ws, ch, msg)))];

@@ -1,9 +1,11 @@
-// Channel: a loadable node batched through the channel list's `channelIds` filter, and its enums and filter input.
+// Channel: a loadable node batched by `channelIds`, its enums and filter, Workspace.channels, Channel.workspace and the channel root query.
 import { builder } from '../builder.ts';
 import { CHANNEL_STATUSES, type ChannelStatus as WireChannelStatus } from '../bird/types.ts';
-import { type ChannelModel, keys, loadChannels } from '../loaders.ts';
+import { CHANNEL_BATCH_SIZE, type ChannelModel, keys, loadChannels } from '../loaders.ts';
 import { representationKey } from './federation.ts';
-import { parseNodeKey } from './ids.ts';
+import { normalizeUuid, parseNodeKey } from './ids.ts';
+import { resolveConnection } from './pagination.ts';
+import { Workspace, organizationFor } from './workspace.ts';
 
 /** The platforms Bird documents channels on; a platform Bird adds later is OTHER (its raw id stays in platformId). */
 const PLATFORMS = {
@@ -69,6 +71,7 @@ export const Channel = builder.loadableNode('Channel', {
     parse: (key) => parseNodeKey(key, 2),
   },
   load: (channelKeys: string[], ctx) => loadChannels(ctx, channelKeys),
+  loaderOptions: { maxBatchSize: CHANNEL_BATCH_SIZE },
   toKey: (channel: ChannelModel) => keys.channel(channel.workspaceId, channel.id),
   // Channels read from a list are cached, so a later lookup by id in the same request costs no call.
   cacheResolved: true,
@@ -93,35 +96,30 @@ export const Channel = builder.loadableNode('Channel', {
     identifier: t.exposeString('identifier', {
       description: "The channel's own address on its platform: a phone number, an email address, …",
     }),
-    status: t.field({
+    status: t.expose('status', {
       type: ChannelStatus,
       nullable: false,
       description: 'Whether the channel can send.',
-      resolve: (channel) => channel.status,
     }),
     useCaseId: t.exposeString('useCaseId', { description: 'The use case the channel is registered for, if any.' }),
-    useCaseType: t.field({
+    useCaseType: t.expose('useCaseType', {
       type: ChannelUseCaseType,
       description: 'What the channel is used for.',
-      resolve: (channel) => channel.useCaseType ?? null,
     }),
     channelMessageType: t.exposeString('channelMessageType', {
       description: 'The kind of traffic the channel carries (`promotional`, `transactional`, `2fa`, …); sets the default message validity.',
     }),
-    capabilities: t.field({
+    capabilities: t.expose('capabilities', {
       type: 'JSONObject',
       description: 'What the channel can send, as Bird reports it (free-form).',
-      resolve: (channel) => channel.capabilities ?? null,
     }),
-    settings: t.field({
+    settings: t.expose('settings', {
       type: ['JSONObject'],
       description: 'Platform settings of the channel (free-form).',
-      resolve: (channel) => channel.settings ?? null,
     }),
-    preferences: t.field({
+    preferences: t.expose('preferences', {
       type: 'JSONObject',
       description: 'Channel preferences (free-form).',
-      resolve: (channel) => channel.preferences ?? null,
     }),
     contactIdentifierKeyOverride: t.exposeString('contactIdentifierKeyOverride', {
       description: 'The contact identifier key this channel addresses contacts by, when it overrides the platform default.',
@@ -129,10 +127,9 @@ export const Channel = builder.loadableNode('Channel', {
     platformTemplateEngineOverride: t.exposeString('platformTemplateEngineOverride', {
       description: 'The template engine (`default` or `liquid`) when overridden for this channel.',
     }),
-    contactIdentifierFormatOverride: t.field({
+    contactIdentifierFormatOverride: t.expose('contactIdentifierFormatOverride', {
       type: 'JSONObject',
       description: 'How contact identifiers must look on this channel (`{ type, pattern }`), when overridden.',
-      resolve: (channel) => channel.contactIdentifierFormatOverride ?? null,
     }),
     platformServiceUrlOverride: t.exposeString('platformServiceUrlOverride', {
       description: "The platform service URL, when this channel overrides the platform's default.",
@@ -143,25 +140,21 @@ export const Channel = builder.loadableNode('Channel', {
     platformServiceProtocolOverride: t.exposeString('platformServiceProtocolOverride', {
       description: 'The platform service protocol (`http` or `https`), when overridden.',
     }),
-    platformMessageJsonSchemaOverride: t.field({
+    platformMessageJsonSchemaOverride: t.expose('platformMessageJsonSchemaOverride', {
       type: 'JSONObject',
       description: 'The JSON schema messages on this channel must follow, when overridden (free-form).',
-      resolve: (channel) => channel.platformMessageJsonSchemaOverride ?? null,
     }),
-    connectionParams: t.field({
+    connectionParams: t.expose('connectionParams', {
       type: ['JSONObject'],
       description: 'The parameters the channel connects to its platform with (free-form; Bird omits secrets).',
-      resolve: (channel) => channel.connectionParams ?? null,
     }),
-    createdAt: t.field({
+    createdAt: t.expose('createdAt', {
       type: 'DateTime',
       description: 'When the channel was created.',
-      resolve: (channel) => channel.createdAt ?? null,
     }),
-    updatedAt: t.field({
+    updatedAt: t.expose('updatedAt', {
       type: 'DateTime',
       description: 'When the channel was last changed.',
-      resolve: (channel) => channel.updatedAt ?? null,
     }),
   }),
 });
@@ -180,6 +173,56 @@ export const ChannelFilter = builder.inputType('ChannelFilter', {
 
 /** Bird allows up to 1,000 channels a page. */
 export const CHANNEL_LIST_MAX_LIMIT = 1000;
+
+builder.objectField(Workspace, 'channels', (t) =>
+  t.connection(
+    {
+      type: Channel,
+      description: "The workspace's channels, newest first (`last` walks from the oldest).",
+      args: { filter: t.arg({ type: ChannelFilter, description: 'Narrows the list.' }) },
+      resolve: (workspace, args, ctx) => {
+        const platforms = [...(args.filter?.platforms ?? []), ...(args.filter?.platformIds ?? [])];
+        const filter = {
+          ...(platforms.length > 0 ? { platform: platforms } : {}),
+          ...(args.filter?.status ? { status: args.filter.status } : {}),
+          ...(args.filter?.useCaseType ? { useCaseType: args.filter.useCaseType } : {}),
+        };
+        const workspaceId = workspace.id;
+        return resolveConnection(
+          args,
+          { scope: `Workspace.channels|${workspaceId}|${JSON.stringify(filter)}`, maxLimit: CHANNEL_LIST_MAX_LIMIT },
+          async (page) => {
+            const result = await ctx.bird.listChannels({ workspaceId, ...page, ...filter });
+            return { ...result, results: result.results.map((channel): ChannelModel => ({ ...channel, workspaceId })) };
+          },
+        );
+      },
+    },
+    { name: 'ChannelConnection', description: 'A page of channels.' },
+    { name: 'ChannelEdge', description: 'A channel and its cursor.' },
+  ),
+);
+
+builder.objectField(Channel, 'workspace', (t) =>
+  t.field({
+    type: Workspace,
+    description:
+      'The workspace the channel belongs to. Needs the organization (BIRD_ORGANIZATION_ID); null with an error otherwise.',
+    resolve: (channel, _args, ctx) => keys.workspace(organizationFor(ctx), channel.workspaceId),
+  }),
+);
+
+builder.queryFields((t) => ({
+  channel: t.field({
+    type: Channel,
+    description: 'A channel by its Bird UUIDs; null when it does not exist.',
+    args: {
+      workspaceId: t.arg({ type: 'UUID', required: true, description: 'The Bird workspace UUID.' }),
+      channelId: t.arg({ type: 'UUID', required: true, description: 'The Bird channel UUID.' }),
+    },
+    resolve: (_root, args) => keys.channel(normalizeUuid(args.workspaceId), normalizeUuid(args.channelId)),
+  }),
+}));
 
 // Federation entity, keyed by Bird's natural keys (the UUIDs other systems store, not our global id). Representations
 // go through the channel loader, so a router's `_entities` call with 50 channels of a workspace is one list call.

@@ -23,16 +23,14 @@ const ContactIdentifier = builder.objectRef<WireContactIdentifier>('ContactIdent
   fields: (t) => ({
     key: t.exposeString('key', { nullable: false, description: 'The identifier kind, e.g. `emailaddress` or `phonenumber`.' }),
     value: t.exposeString('value', { nullable: false, description: 'The identifier value.' }),
-    properties: t.field({
+    properties: t.expose('properties', {
       type: 'JSONObject',
       description: 'Extra properties of the identifier (free-form).',
-      resolve: (identifier) => identifier.properties ?? null,
     }),
-    createdAt: t.field({
+    createdAt: t.expose('createdAt', {
       type: 'DateTime',
       nullable: false,
       description: 'When the identifier was added.',
-      resolve: (identifier) => identifier.createdAt,
     }),
   }),
 });
@@ -52,30 +50,26 @@ export const Contact = builder.loadableNode('Contact', {
     displayName: t.exposeString('computedDisplayName', {
       description: 'The name Bird computes for display (from the name attributes, else an identifier).',
     }),
-    featuredIdentifiers: t.field({
+    featuredIdentifiers: t.expose('featuredIdentifiers', {
       type: [FeaturedIdentifier],
       description: "The contact's featured identifiers; `identifiers` lists them all.",
-      resolve: (contact) => contact.featuredIdentifiers ?? null,
     }),
     identifierCount: t.exposeInt('identifierCount', { description: 'How many identifiers the contact has.' }),
-    attributes: t.field({
+    attributes: t.expose('attributes', {
       type: 'JSONObject',
       description: "The contact's attributes (firstName, lastName and any custom ones), as Bird stores them.",
-      resolve: (contact) => contact.attributes ?? null,
     }),
     accountIds: t.exposeIDList('accountIds', { description: 'The Bird accounts the contact is linked to.' }),
     listIds: t.exposeIDList('listIds', { description: 'The Bird lists the contact is on.' }),
-    createdAt: t.field({
+    createdAt: t.expose('createdAt', {
       type: 'DateTime',
       nullable: false,
       description: 'When the contact was created.',
-      resolve: (contact) => contact.createdAt,
     }),
-    updatedAt: t.field({
+    updatedAt: t.expose('updatedAt', {
       type: 'DateTime',
       nullable: false,
       description: 'When the contact was last changed.',
-      resolve: (contact) => contact.updatedAt,
     }),
     identifiers: t.connection(
       {

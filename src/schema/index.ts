@@ -2,9 +2,10 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from '../builder.ts';
 import { withoutRelayNodeFields } from './federation.ts';
-import './channel.ts';
+// Import order is registration order: printSubgraphSchema keeps fields in the order they were added (types are sorted).
 import './workspace.ts';
 import './contact.ts';
+import './channel.ts';
 import './content.ts';
 import './content-input.ts';
 import './message.ts';

@@ -62,11 +62,10 @@ export const MessageInteraction = builder.loadableNode('MessageInteraction', {
     workspaceId: t.exposeID('workspaceId', { nullable: false, description: 'The Bird workspace UUID.' }),
     channelId: t.exposeID('channelId', { nullable: false, description: 'The Bird channel UUID.' }),
     messageId: t.exposeID('messageId', { nullable: false, description: 'The Bird message UUID.' }),
-    type: t.field({
+    type: t.expose('type', {
       type: InteractionType,
       nullable: false,
       description: 'What happened.',
-      resolve: (interaction) => interaction.type,
     }),
     details: t.exposeString('details', {
       description: 'The sub-kind, e.g. `initial_open`, `amp_click`, `spam_complaint` or `list_unsubscribe`.',
@@ -75,9 +74,8 @@ export const MessageInteraction = builder.loadableNode('MessageInteraction', {
     messageReference: t.exposeString('messageReference', { description: "The message's correlation reference." }),
     messagePartsCount: t.exposeInt('messagePartsCount', { description: 'How many parts the message had.' }),
     messageTags: t.exposeStringList('messageTags', { description: "The message's tags." }),
-    messagePartId: t.id({
+    messagePartId: t.exposeID('messagePartId', {
       description: 'The message part interacted with (deprecated by Bird; kept for old data).',
-      resolve: (interaction) => interaction.messagePartId ?? null,
     }),
     contextId: t.string({
       description: 'The id of the context the interaction happened in (e.g. a campaign or flow run).',
@@ -115,11 +113,10 @@ export const MessageInteraction = builder.loadableNode('MessageInteraction', {
       description: 'Everything Bird recorded about the interaction (free-form), including what the typed fields show.',
       resolve: (interaction) => (interaction.metadata as Record<string, unknown> | undefined) ?? null,
     }),
-    createdAt: t.field({
+    createdAt: t.expose('createdAt', {
       type: 'DateTime',
       nullable: false,
       description: 'When it happened.',
-      resolve: (interaction) => interaction.createdAt,
     }),
     message: t.field({
       type: Message,

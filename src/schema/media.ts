@@ -5,6 +5,7 @@ import { BirdError } from '../bird/errors.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { SNIFF_BYTES, contentTypeProblem, declaredTypeMismatch } from '../media/content-type.ts';
+import { policyMaxSize } from '../media/upload-policy.ts';
 import { normalizeUuid } from './ids.ts';
 import {
   type FieldErrorShape,
@@ -96,17 +97,15 @@ const CreateMediaUploadPayload = builder.objectRef<PresignedUpload>('CreateMedia
     'FormData, then the file as `file` (last), and send it with `uploadMethod` to `uploadUrl` (no Authorization ' +
     'header: the signed fields authorize it). A 2xx (204) means stored; then use `mediaUrl` in a message.',
   fields: (t) => ({
-    mediaUrl: t.field({
+    mediaUrl: t.expose('mediaUrl', {
       type: 'URL',
       nullable: false,
       description: 'Where Bird serves the file once uploaded: use it as the `mediaUrl` of a message.',
-      resolve: (upload) => upload.mediaUrl,
     }),
-    uploadUrl: t.field({
+    uploadUrl: t.expose('uploadUrl', {
       type: 'URL',
       nullable: false,
       description: 'Where to send the form (a storage bucket chosen by Bird, not this server).',
-      resolve: (upload) => upload.uploadUrl,
     }),
     uploadMethod: t.exposeString('uploadMethod', { nullable: false, description: 'The HTTP method for the form: always `POST`.' }),
     uploadFields: t.field({
@@ -136,11 +135,10 @@ interface UploadedMedia {
 const UploadMediaPayload = builder.objectRef<UploadedMedia>('UploadMediaPayload').implement({
   description: 'The file as Bird stored it.',
   fields: (t) => ({
-    mediaUrl: t.field({
+    mediaUrl: t.expose('mediaUrl', {
       type: 'URL',
       nullable: false,
       description: 'Where Bird serves the file: use it as the `mediaUrl` of a message.',
-      resolve: (media) => media.mediaUrl,
     }),
     contentType: t.exposeString('contentType', { nullable: false, description: 'The media type it was stored with.' }),
     size: t.exposeInt('size', { nullable: false, description: 'Its size in bytes.' }),
@@ -151,24 +149,6 @@ const UploadMediaPayload = builder.objectRef<UploadedMedia>('UploadMediaPayload'
     }),
   }),
 });
-
-/** The `max` of an S3-style policy's `["content-length-range", min, max]`, when the policy is readable; else null. */
-export function policyMaxSize(policy: string | undefined): number | null {
-  if (policy === undefined || policy.length > 64 * 1024) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as { conditions?: unknown };
-    if (!Array.isArray(parsed.conditions)) return null;
-    for (const condition of parsed.conditions) {
-      if (Array.isArray(condition) && condition[0] === 'content-length-range') {
-        const max = condition[2];
-        return typeof max === 'number' && Number.isSafeInteger(max) && max >= 0 && max <= 2 ** 31 - 1 ? max : null;
-      }
-    }
-  } catch {
-    return null;
-  }
-  return null;
-}
 
 type CreateMediaUploadInputShape = typeof CreateMediaUploadInput.$inferInput;
 type UploadMediaInputShape = typeof UploadMediaInput.$inferInput;

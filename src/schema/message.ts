@@ -171,16 +171,14 @@ export const Message = builder.loadableNode('Message', {
     workspaceId: t.exposeID('workspaceId', { nullable: false, description: 'The Bird workspace UUID.' }),
     channelId: t.exposeID('channelId', { nullable: false, description: 'The Bird channel UUID.' }),
     messageId: t.exposeID('id', { nullable: false, description: 'The Bird message UUID.' }),
-    status: t.field({
+    status: t.expose('status', {
       type: MessageStatus,
       nullable: false,
       description: 'The delivery status.',
-      resolve: (message) => message.status,
     }),
-    direction: t.field({
+    direction: t.expose('direction', {
       type: MessageDirection,
       description: 'Whether the workspace sent or received it.',
-      resolve: (message) => message.direction ?? null,
     }),
     content: t.field({
       type: MessageContent,
@@ -217,13 +215,12 @@ export const Message = builder.loadableNode('Message', {
     tags: t.exposeStringList('tags', { description: 'Tags given when sending (lower-cased by Bird).' }),
     reason: t.exposeString('reason', { description: 'Why the message failed, in words, when it did.' }),
     details: t.exposeString('details', { description: 'Extra status information, e.g. `bounceHard` for email.' }),
-    failure: t.field({
+    failure: t.expose('failure', {
       type: MessageFailure,
       description: 'Structured failure information, when the message failed.',
-      resolve: (message) => message.failure ?? null,
     }),
-    origin: t.field({ type: MessageOrigin, description: 'What produced the message.', resolve: (m) => m.origin ?? null }),
-    replyTo: t.field({ type: MessageReplyTo, description: 'What the message replies to.', resolve: (m) => m.replyTo ?? null }),
+    origin: t.expose('origin', { type: MessageOrigin, description: 'What produced the message.' }),
+    replyTo: t.expose('replyTo', { type: MessageReplyTo, description: 'What the message replies to.' }),
     platformReferences: t.stringList({
       description: "The platform's own ids of the message parts (e.g. WhatsApp `wamid…`).",
       resolve: (message) => message.parts?.map((part) => part.platformReference) ?? null,
@@ -232,34 +229,30 @@ export const Message = builder.loadableNode('Message', {
       description: 'The domain links were shortened with, if link shortening was on.',
       resolve: (message) => message.shortLinks?.domain ?? null,
     }),
-    batchId: t.id({ description: 'The batch the message was sent in, if any.', resolve: (message) => message.batchId ?? null }),
+    batchId: t.exposeID('batchId', { description: 'The batch the message was sent in, if any.' }),
     meta: t.field({
       type: 'JSONObject',
       description: 'Everything else Bird attached to the message (email headers, referral, order, flow, campaign, …), as sent.',
       resolve: (message) => (message.meta as Record<string, unknown> | undefined) ?? null,
     }),
-    scheduledFor: t.field({
+    scheduledFor: t.expose('scheduledFor', {
       type: 'DateTime',
       description: 'When a scheduled message is due to go out.',
-      resolve: (message) => message.scheduledFor ?? null,
     }),
-    lastStatusAt: t.field({
+    lastStatusAt: t.expose('lastStatusAt', {
       type: 'DateTime',
       nullable: false,
       description: 'When the status last changed.',
-      resolve: (message) => message.lastStatusAt,
     }),
-    createdAt: t.field({
+    createdAt: t.expose('createdAt', {
       type: 'DateTime',
       nullable: false,
       description: 'When Bird created the message.',
-      resolve: (message) => message.createdAt,
     }),
-    updatedAt: t.field({
+    updatedAt: t.expose('updatedAt', {
       type: 'DateTime',
       nullable: false,
       description: 'When the message last changed.',
-      resolve: (message) => message.updatedAt,
     }),
     channel: t.field({
       type: Channel,
@@ -385,15 +378,6 @@ builder.objectField(Workspace, 'messages', (t) =>
 );
 
 builder.queryFields((t) => ({
-  channel: t.field({
-    type: Channel,
-    description: 'A channel by its Bird UUIDs; null when it does not exist.',
-    args: {
-      workspaceId: t.arg({ type: 'UUID', required: true, description: 'The Bird workspace UUID.' }),
-      channelId: t.arg({ type: 'UUID', required: true, description: 'The Bird channel UUID.' }),
-    },
-    resolve: (_root, args) => keys.channel(normalizeUuid(args.workspaceId), normalizeUuid(args.channelId)),
-  }),
   message: t.field({
     type: Message,
     description: 'A message by its Bird UUIDs; null when it does not exist.',

@@ -1,10 +1,9 @@
-// Workspace: a loadable node under its organization, Workspace.channels, Channel.workspace and the workspace root fields.
+// Workspace: a loadable node under its organization, its federation entity and the workspace root fields.
 import { builder } from '../builder.ts';
 import type { Workspace as WireWorkspace } from '../bird/types.ts';
 import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
-import { type ChannelModel, type WorkspaceModel, keys, loadWorkspaces } from '../loaders.ts';
-import { CHANNEL_LIST_MAX_LIMIT, Channel, ChannelFilter } from './channel.ts';
+import { type WorkspaceModel, keys, loadWorkspaces } from '../loaders.ts';
 import { representationKey } from './federation.ts';
 import { isUuid, normalizeUuid, parseNodeKey } from './ids.ts';
 import { resolveConnection } from './pagination.ts';
@@ -36,11 +35,10 @@ const WorkspaceStatusTransition = builder
       toStatus: t.exposeString('toStatus', { nullable: false, description: 'The status after the change.' }),
       reason: t.exposeString('reason', { description: 'Why the status changed, as a Bird reason code.' }),
       comment: t.exposeString('comment', { description: 'A free-text comment on the change.' }),
-      transitionedAt: t.field({
+      transitionedAt: t.expose('transitionedAt', {
         type: 'DateTime',
         nullable: false,
         description: 'When the status changed.',
-        resolve: (transition) => transition.transitionedAt,
       }),
       transitionedByType: t.string({
         description: 'Who changed it: the kind of actor (for example `user`).',
@@ -67,10 +65,9 @@ const DataPolicy = builder.objectRef<NonNullable<WireWorkspace['dataPolicy']>>('
   description: 'Where and how Bird stores the workspace data.',
   fields: (t) => ({
     group: t.exposeString('group', { description: 'The data residency group, e.g. `eu-west-1`.' }),
-    regions: t.field({
+    regions: t.expose('regions', {
       type: [DataPolicyRegion],
       description: 'The storage regions.',
-      resolve: (policy) => policy.regions ?? null,
     }),
     piiStrategy: t.exposeString('piiStrategy', { description: 'How personal data is handled (`default`, …).' }),
   }),
@@ -94,69 +91,30 @@ export const Workspace = builder.loadableNode('Workspace', {
     name: t.exposeString('name', { nullable: false, description: 'The workspace name.' }),
     description: t.exposeString('description', { description: 'A free-text description.' }),
     status: t.exposeString('status', { nullable: false, description: 'The workspace status (`active`, …).' }),
-    statusTransitions: t.field({
+    statusTransitions: t.expose('statusTransitions', {
       type: [WorkspaceStatusTransition],
       description: 'The history of status changes.',
-      resolve: (workspace) => workspace.statusTransitions ?? null,
     }),
-    dataPolicy: t.field({
+    dataPolicy: t.expose('dataPolicy', {
       type: DataPolicy,
       description: 'Where the workspace data is stored.',
-      resolve: (workspace) => workspace.dataPolicy ?? null,
     }),
     domain: t.string({
       description: "The workspace's configured domain.",
       resolve: (workspace) => workspace.configuration?.domain ?? null,
     }),
-    createdAt: t.field({
+    createdAt: t.expose('createdAt', {
       type: 'DateTime',
       nullable: false,
       description: 'When the workspace was created.',
-      resolve: (workspace) => workspace.createdAt,
     }),
-    updatedAt: t.field({
+    updatedAt: t.expose('updatedAt', {
       type: 'DateTime',
       nullable: false,
       description: 'When the workspace was last changed.',
-      resolve: (workspace) => workspace.updatedAt,
     }),
-    channels: t.connection(
-      {
-        type: Channel,
-        description: "The workspace's channels, newest first (`last` walks from the oldest).",
-        args: { filter: t.arg({ type: ChannelFilter, description: 'Narrows the list.' }) },
-        resolve: (workspace, args, ctx) => {
-          const platforms = [...(args.filter?.platforms ?? []), ...(args.filter?.platformIds ?? [])];
-          const filter = {
-            ...(platforms.length > 0 ? { platform: platforms } : {}),
-            ...(args.filter?.status ? { status: args.filter.status } : {}),
-            ...(args.filter?.useCaseType ? { useCaseType: args.filter.useCaseType } : {}),
-          };
-          const workspaceId = workspace.id;
-          return resolveConnection(
-            args,
-            { scope: `Workspace.channels|${workspaceId}|${JSON.stringify(filter)}`, maxLimit: CHANNEL_LIST_MAX_LIMIT },
-            async (page) => {
-              const result = await ctx.bird.listChannels({ workspaceId, ...page, ...filter });
-              return { ...result, results: result.results.map((channel): ChannelModel => ({ ...channel, workspaceId })) };
-            },
-          );
-        },
-      },
-      { name: 'ChannelConnection', description: 'A page of channels.' },
-      { name: 'ChannelEdge', description: 'A channel and its cursor.' },
-    ),
   }),
 });
-
-builder.objectField(Channel, 'workspace', (t) =>
-  t.field({
-    type: Workspace,
-    description:
-      'The workspace the channel belongs to. Needs the organization (BIRD_ORGANIZATION_ID); null with an error otherwise.',
-    resolve: (channel, _args, ctx) => keys.workspace(organizationFor(ctx), channel.workspaceId),
-  }),
-);
 
 builder.queryFields((t) => ({
   workspace: t.field({
