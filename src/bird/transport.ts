@@ -277,12 +277,14 @@ interface CallScope {
   dispose(): void;
 }
 
-/** What the classifiers need to know about the call an attempt belongs to. */
+/** One call in flight, with the client's retry state its attempts share with every other call. */
 interface ActiveCall {
   spec: RequestSpec;
   idempotent: boolean;
-  policy: RetryPolicy;
   scope: CallScope;
+  policy: RetryPolicy;
+  budget: RetryBudget;
+  random: () => number;
 }
 
 /**
@@ -437,6 +439,46 @@ function notify(call: Partial<CallOptions> | undefined, event: UpstreamEvent): v
   }
 }
 
+/** Attempts until one succeeds, the policy gives up, or the call is aborted; tells the observer about each. */
+async function runAttempts<T>(
+  active: ActiveCall,
+  send: () => Promise<Dispatcher.ResponseData>,
+  onSuccess: (response: Dispatcher.ResponseData) => Promise<T>,
+  call: Partial<CallOptions> | undefined,
+): Promise<T> {
+  const { spec, scope, policy, budget, random } = active;
+  const named = { method: spec.method, route: spec.route };
+  for (let attempts = 1; ; attempts++) {
+    if (scope.signal.aborted) throw scope.abortedError(attempts - 1, false);
+    const attemptStarted = performance.now();
+    const result = await attemptOnce(active, send, onSuccess, attempts);
+    const status = result.status === undefined ? {} : { status: result.status };
+    notify(call, {
+      type: 'attempt',
+      ...named,
+      attempt: attempts,
+      ...status,
+      ...(result.ok ? {} : { error: result.failure.error.code }),
+      durationMs: performance.now() - attemptStarted,
+    });
+    if (result.ok) return result.value;
+    const delayMs = retryDelay(policy, budget, random, {
+      method: spec.method,
+      failure: result.failure,
+      attempts,
+      replayable: spec.body === undefined || spec.body.replayable, // a stream can be read once
+      remainingMs: scope.remainingMs(),
+    });
+    if (delayMs === undefined) throw result.failure.error;
+    notify(call, { type: 'retry', ...named, attempt: attempts, delayMs, ...status });
+    try {
+      await sleepFor(delayMs, undefined, { signal: scope.signal });
+    } catch {
+      throw scope.abortedError(attempts, false);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The transport
 // ---------------------------------------------------------------------------------------------------------------
@@ -478,55 +520,6 @@ export function createTransport(options: BirdClientOptions): Transport {
   const mediaOrigin = new URL(options.mediaUrl || options.apiUrl).origin; // '' counts as unset
   const pools = createPools(settings, [apiOrigin, mediaOrigin]);
 
-  /** Attempts until one succeeds, the policy gives up, or the call is aborted; tells the observer about each. */
-  async function runAttempts<T>(
-    active: ActiveCall,
-    onSuccess: (response: Dispatcher.ResponseData) => Promise<T>,
-    call: Partial<CallOptions> | undefined,
-  ): Promise<T> {
-    const { spec, scope } = active;
-    const send = (): Promise<Dispatcher.ResponseData> =>
-      pools.poolFor(spec.origin).request({
-        method: spec.method,
-        path: spec.path,
-        headers: spec.headers,
-        body: spec.body?.open() ?? null,
-        signal: scope.requestSignal,
-        headersTimeout: settings.headersTimeoutMs,
-        bodyTimeout: settings.bodyTimeoutMs,
-      });
-    const named = { method: spec.method, route: spec.route };
-    for (let attempts = 1; ; attempts++) {
-      if (scope.signal.aborted) throw scope.abortedError(attempts - 1, false);
-      const attemptStarted = performance.now();
-      const result = await attemptOnce(active, send, onSuccess, attempts);
-      const status = result.status === undefined ? {} : { status: result.status };
-      notify(call, {
-        type: 'attempt',
-        ...named,
-        attempt: attempts,
-        ...status,
-        ...(result.ok ? {} : { error: result.failure.error.code }),
-        durationMs: performance.now() - attemptStarted,
-      });
-      if (result.ok) return result.value;
-      const delayMs = retryDelay(policy, budget, random, {
-        method: spec.method,
-        failure: result.failure,
-        attempts,
-        replayable: spec.body === undefined || spec.body.replayable, // a stream can be read once
-        remainingMs: scope.remainingMs(),
-      });
-      if (delayMs === undefined) throw result.failure.error;
-      notify(call, { type: 'retry', ...named, attempt: attempts, delayMs, ...status });
-      try {
-        await sleepFor(delayMs, undefined, { signal: scope.signal });
-      } catch {
-        throw scope.abortedError(attempts, false);
-      }
-    }
-  }
-
   return {
     apiOrigin,
     mediaOrigin,
@@ -535,9 +528,19 @@ export function createTransport(options: BirdClientOptions): Transport {
     async execute(spec, call, onSuccess) {
       const idempotent = isIdempotent(policy, spec.method);
       const scope = openCallScope(spec, idempotent, spec.deadlineMs ?? settings.deadlineMs, call?.signal);
+      const send = (): Promise<Dispatcher.ResponseData> =>
+        pools.poolFor(spec.origin).request({
+          method: spec.method,
+          path: spec.path,
+          headers: spec.headers,
+          body: spec.body?.open() ?? null,
+          signal: scope.requestSignal,
+          headersTimeout: settings.headersTimeoutMs,
+          bodyTimeout: settings.bodyTimeoutMs,
+        });
       budget.deposit();
       try {
-        return await runAttempts({ spec, idempotent, policy, scope }, onSuccess, call);
+        return await runAttempts({ spec, idempotent, scope, policy, budget, random }, send, onSuccess, call);
       } finally {
         scope.dispose();
       }
