@@ -1,6 +1,8 @@
 // Reads the environment once at boot and returns a frozen, typed Config; the only module that reads process.env.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { CLIENT_DEFAULTS } from './bird/client.ts';
+import type { BirdClientOptions } from './bird/client.ts';
 
 /** Bird's public endpoints, used when a server key is configured without an explicit URL. */
 export const BIRD_API_URL = 'https://api.bird.com';
@@ -43,22 +45,25 @@ export interface TracingConfig {
   serviceName: string;
 }
 
-export interface BirdConfig {
-  /** Base URL of the Channels API: Bird, or the emulator in demo mode. No trailing slash. */
-  apiUrl: string;
-  /** Base URL media downloads must come from (Bird's media origin, or the emulator). No trailing slash. */
-  mediaUrl: string;
+/**
+ * The client settings the environment sets, in createBirdClient's own names (see BirdClientOptions). The URLs are
+ * Bird's (or the emulator's in demo mode), without a trailing slash; the deadline covers one call, retries included.
+ */
+export type BirdClientSettings = Required<
+  Pick<BirdClientOptions, 'apiUrl' | 'mediaUrl' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'deadlineMs' | 'connections'>
+>;
+
+export interface BirdConfig extends BirdClientSettings {
   /** Server-held key for requests that bring no `Authorization` header; null = callers must bring their own. */
   accessKey: string | null;
   /** Default organization for workspace lookups; null when not configured. */
   organizationId: string | null;
-  connectTimeoutMs: number;
-  headersTimeoutMs: number;
-  bodyTimeoutMs: number;
-  /** Overall budget of one client call, retries included. */
-  deadlineMs: number;
-  /** Upper bound of sockets in the client's pool. */
-  connections: number;
+}
+
+/** What createBirdClient takes from the config: everything but the server's own key and organization. */
+export function birdClientOptions(bird: BirdConfig): BirdClientSettings {
+  const { accessKey: _key, organizationId: _organization, ...client } = bird;
+  return client;
 }
 
 export interface Config {
@@ -253,11 +258,11 @@ export function loadConfig(env: Env = process.env): Config {
     mediaUrl,
     accessKey: demo ? DEMO_ACCESS_KEY : accessKey,
     organizationId: read.uuid('BIRD_ORGANIZATION_ID'),
-    connectTimeoutMs: read.int('BIRD_CONNECT_TIMEOUT_MS', 3_000, 1, 600_000),
-    headersTimeoutMs: read.int('BIRD_HEADERS_TIMEOUT_MS', 5_000, 1, 600_000),
-    bodyTimeoutMs: read.int('BIRD_BODY_TIMEOUT_MS', 5_000, 1, 600_000),
-    deadlineMs: read.int('BIRD_DEADLINE_MS', 10_000, 1, 600_000),
-    connections: read.int('BIRD_CONNECTIONS', 16, 1, 10_000),
+    connectTimeoutMs: read.int('BIRD_CONNECT_TIMEOUT_MS', CLIENT_DEFAULTS.connectTimeoutMs, 1, 600_000),
+    headersTimeoutMs: read.int('BIRD_HEADERS_TIMEOUT_MS', CLIENT_DEFAULTS.headersTimeoutMs, 1, 600_000),
+    bodyTimeoutMs: read.int('BIRD_BODY_TIMEOUT_MS', CLIENT_DEFAULTS.bodyTimeoutMs, 1, 600_000),
+    deadlineMs: read.int('BIRD_DEADLINE_MS', CLIENT_DEFAULTS.deadlineMs, 1, 600_000),
+    connections: read.int('BIRD_CONNECTIONS', CLIENT_DEFAULTS.connections, 1, 10_000),
   };
 
   const config: Config = {

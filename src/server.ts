@@ -1,7 +1,7 @@
 // Process entry: load config, start the emulator first in demo mode, create the client and app, listen, drain on SIGTERM.
 import { DEFAULT_QUERY, GRAPHQL_PATH, createApp } from './app.ts';
 import { createBirdClient } from './bird/client.ts';
-import { type Config, loadConfig } from './config.ts';
+import { type Config, birdClientOptions, loadConfig } from './config.ts';
 import type { Emulator } from './emulator/server.ts';
 import { type RunningServer, startServer } from './lifecycle.ts';
 
@@ -100,16 +100,7 @@ async function main(): Promise<void> {
     });
   }
 
-  const { bird: b } = config;
-  const bird = createBirdClient({
-    apiUrl: b.apiUrl,
-    mediaUrl: b.mediaUrl,
-    connectTimeoutMs: b.connectTimeoutMs,
-    headersTimeoutMs: b.headersTimeoutMs,
-    bodyTimeoutMs: b.bodyTimeoutMs,
-    deadlineMs: b.deadlineMs,
-    connections: b.connections,
-  });
+  const bird = createBirdClient(birdClientOptions(config.bird));
   const yoga = createApp({ config, bird });
 
   const closeUpstreams = async () => {

@@ -265,7 +265,11 @@ describe('filters go out under their wire names', () => {
       [MESSAGE_FILTER_WIRE_NAMES.subject]: 'Hello',
       [MESSAGE_FILTER_WIRE_NAMES.batchId]: SEED.batches.smsPromo,
     });
-    expect(emulator.requests[1]!.query).toEqual({ reverse: 'false', channelId: CH, status: 'sent' });
+    expect(emulator.requests[1]!.query).toEqual({
+      reverse: 'false',
+      [MESSAGE_FILTER_WIRE_NAMES.channelId]: CH,
+      [MESSAGE_FILTER_WIRE_NAMES.status]: 'sent',
+    });
     // The wire names are the ones bird-api.md §2a decided.
     expect(MESSAGE_FILTER_WIRE_NAMES).toEqual({
       platform: 'platform',
