@@ -5,7 +5,7 @@ import { type ExecutionResult, type GraphQLSchema, print } from 'graphql';
 import type { YogaLogger } from 'graphql-yoga';
 import { type App, createApp } from '../src/app.ts';
 import { type BirdClient, type BirdClientOptions, createBirdClient } from '../src/bird/client.ts';
-import { type Config, type Env, loadConfig } from '../src/config.ts';
+import { type Config, type Env, birdClientOptions, loadConfig } from '../src/config.ts';
 import { SEED } from '../src/emulator/seed.ts';
 import { type Emulator, type EmulatorOptions, type RequestLogEntry, startEmulator } from '../src/emulator/server.ts';
 import { buildSchema } from '../src/schema/index.ts';
@@ -97,16 +97,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       LOG_LEVEL: 'warn',
       ...options.env,
     });
-    const bird = createBirdClient({
-      apiUrl: config.bird.apiUrl,
-      mediaUrl: config.bird.mediaUrl,
-      connectTimeoutMs: config.bird.connectTimeoutMs,
-      headersTimeoutMs: config.bird.headersTimeoutMs,
-      bodyTimeoutMs: config.bird.bodyTimeoutMs,
-      deadlineMs: config.bird.deadlineMs,
-      connections: config.bird.connections,
-      ...options.bird,
-    });
+    const bird = createBirdClient({ ...birdClientOptions(config.bird), ...options.bird });
     const logs: string[] = [];
     const app = createApp({
       config,
