@@ -5,7 +5,8 @@ import { builder } from '../builder.ts';
 import { type Context, callOptions } from '../context.ts';
 import { type MessageModel, keys } from '../loaders.ts';
 import { Channel } from './channel.ts';
-import { EmailHeaderInput, EmailSenderInput, MessageContentInput, toWireContent, validateContent } from './content-input.ts';
+import { EmailHeaderInput, EmailSenderInput, MessageContentInput, toWireContent } from './content-input.ts';
+import { validateContent } from './content-validate.ts';
 import { normalizeUuid } from './ids.ts';
 import { Message, RecipientType } from './message.ts';
 import {
