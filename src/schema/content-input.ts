@@ -1,4 +1,4 @@
-// The message content inputs of a send: @oneOf body and template inputs, and their Bird wire JSON.
+// The message content inputs of a send, declared: @oneOf body and template inputs, and the shapes resolvers receive.
 //
 // Conventions in this file:
 //
@@ -7,22 +7,18 @@
 //   `LocationContent.coordinates.latitude` as `LocationBodyInput.coordinates.latitude`, `SectionContent.contents` as
 //   `SectionBodyInput.contents`. Input types are named after their output type plus `Input` (MessageImage →
 //   MessageImageInput); body kinds are `<Kind>BodyInput`, after Bird's `body.type`. Bird's one-level `metadata`
-//   objects are flattened exactly as on the output (`subject`, `whatsappPreviewUrl`, `buttonLabel`, …).
+//   objects are flattened exactly as on the output (`subject`, `whatsappPreviewUrl`, `buttonLabel`, …): the Bird
+//   path of every field is in ./body-fields.ts, which ./content-wire.ts follows to write Bird's JSON.
 // - Choices are @oneOf inputs keyed by Bird's own kind names (`body: { image: {...} }`, `actions: [{ link: {...} }]`),
 //   so "exactly one kind" is checked by GraphQL validation, and Bird's 422 paths (`body.image.images.0.mediaUrl`,
 //   `body.text.actions.0.link.url`) read like our input paths.
 // - Required means required by Bird in the same wire object (`text!` on a text body, `mediaUrl!` on an image). What
 //   GraphQL types cannot say (non-empty strings, ranges, list sizes, per-platform rules, media URLs Bird can fetch)
-//   is checked by validateContent() (./content-validate.ts) before any call, with paths relative to the content input.
-// - toWireContent() writes Bird's JSON exactly: every unset (undefined or null) field is left out, because Bird's
-//   objects are `additionalProperties: false` and many of its fields are not nullable; `URL` scalar values (WHATWG
-//   URL objects) become their `href`.
-// - Media URLs are fetched by Bird, not by this server, but only public absolute https URLs are passed on (see
-//   src/media/url-policy.ts): a send must not make Bird, or a demo emulator, fetch a loopback, private or link-local
-//   address.
-import type { Action, Attachment, Item, MessageBody, MessageTemplate, TemplateParameter } from '../bird/types.ts';
+//   is checked by validateContent() (./content-validate.ts) before any call.
 import { builder } from '../builder.ts';
 import { PermissionResource, TelegramParseMode, UtmParameterReference } from './content.ts';
+
+type Types = typeof builder.$inferSchemaTypes;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared descriptions
@@ -327,32 +323,34 @@ export const HtmlBodyInput = builder.inputType('HtmlBodyInput', {
   }),
 });
 
+/** The fields of ImageBodyInput and FileBodyInput: caption, the media list, actions and Bird's `MediaMetadata`. */
+const mediaBodyFields = <L extends object>(t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>, media: L) => ({
+  text: t.string({ description: 'The caption.' }),
+  ...media,
+  actions: t.field({ type: [MessageActionInput], description: ACTIONS_DESCRIPTION }),
+  subject: t.string({ description: MMS_SUBJECT_DESCRIPTION }),
+  fallbackText: t.string({ description: FALLBACK_TEXT_DESCRIPTION }),
+  telegramParseMode: t.field({ type: TelegramParseMode, description: PARSE_MODE_DESCRIPTION }),
+});
+
 export const ImageBodyInput = builder.inputType('ImageBodyInput', {
   description:
     'One or more images with an optional caption (Bird body `image`). SMS/MMS: up to 10 images. Read back as ' +
     '`ImageContent`.',
-  fields: (t) => ({
-    text: t.string({ description: 'The caption.' }),
-    images: t.field({ type: [MessageImageInput], required: true, description: 'The images, at least one.' }),
-    actions: t.field({ type: [MessageActionInput], description: ACTIONS_DESCRIPTION }),
-    subject: t.string({ description: MMS_SUBJECT_DESCRIPTION }),
-    fallbackText: t.string({ description: FALLBACK_TEXT_DESCRIPTION }),
-    telegramParseMode: t.field({ type: TelegramParseMode, description: PARSE_MODE_DESCRIPTION }),
-  }),
+  fields: (t) =>
+    mediaBodyFields(t, {
+      images: t.field({ type: [MessageImageInput], required: true, description: 'The images, at least one.' }),
+    }),
 });
 
 export const FileBodyInput = builder.inputType('FileBodyInput', {
   description:
     'One or more files with an optional caption (Bird body `file`): documents, audio, video and stickers. SMS/MMS: ' +
     'up to 10 files. Read back as `FileContent`.',
-  fields: (t) => ({
-    text: t.string({ description: 'The caption.' }),
-    files: t.field({ type: [MessageFileInput], required: true, description: 'The files, at least one.' }),
-    actions: t.field({ type: [MessageActionInput], description: ACTIONS_DESCRIPTION }),
-    subject: t.string({ description: MMS_SUBJECT_DESCRIPTION }),
-    fallbackText: t.string({ description: FALLBACK_TEXT_DESCRIPTION }),
-    telegramParseMode: t.field({ type: TelegramParseMode, description: PARSE_MODE_DESCRIPTION }),
-  }),
+  fields: (t) =>
+    mediaBodyFields(t, {
+      files: t.field({ type: [MessageFileInput], required: true, description: 'The files, at least one.' }),
+    }),
 });
 
 export const GifBodyInput = builder.inputType('GifBodyInput', {
@@ -618,7 +616,7 @@ export type HeaderShape = typeof EmailHeaderInput.$inferInput;
 
 /**
  * Every body kind as an optional field: both @oneOf body inputs (MessageBodyInput, and SectionItemInput without
- * `section` and the kinds a section part cannot be) are assignable to it, so one converter and one validator serve both.
+ * `section` and the kinds a section part cannot be) are assignable to it, so one validator serves both.
  */
 export interface BodyKinds {
   text?: TextShape | null;
@@ -640,308 +638,4 @@ export interface ActionKinds {
   locationRequest?: typeof LocationRequestActionInput.$inferInput | null;
   buy?: typeof BuyActionInput.$inferInput | null;
   postback?: typeof PostbackActionInput.$inferInput | null;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Conversion to Bird's wire JSON
-// ---------------------------------------------------------------------------------------------------------------
-
-export type Maybe<T> = T | null | undefined;
-type Defined<T> = { [K in keyof T]?: NonNullable<T[K]> };
-
-export const isSet = <T>(value: Maybe<T>): value is T => value !== undefined && value !== null;
-
-/** The entries that are set: Bird's objects are closed and mostly not nullable, so nothing unset is sent. */
-function compact<T extends object>(object: T): Defined<T> {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => isSet(value))) as Defined<T>;
-}
-
-/** Like compact(), but no object at all when nothing is set (Bird's optional `metadata`-like wrappers). */
-function compactOrOmit<T extends object>(object: T): Defined<T> | undefined {
-  const result = compact(object);
-  return Object.keys(result).length > 0 ? result : undefined;
-}
-
-/** A URL scalar value (a WHATWG URL once parsed by the scalar; a string from direct callers) as Bird's string. */
-function href(url: Maybe<URL | string>): string | undefined {
-  if (!isSet(url)) return undefined;
-  return url instanceof URL ? url.href : String(url);
-}
-
-function mapList<T, R>(items: Maybe<readonly T[]>, convert: (item: T) => R): R[] | undefined {
-  return isSet(items) ? items.map(convert) : undefined;
-}
-
-/** Name/value pairs as Bird's string map, in the given order. */
-function toMap(pairs: Maybe<readonly { name: string; value: string }[]>): Record<string, string> | undefined {
-  return isSet(pairs) ? Object.fromEntries(pairs.map((pair) => [pair.name, pair.value])) : undefined;
-}
-
-function descriptionMetadata(label: Maybe<string>) {
-  return isSet(label) ? { description: { label } } : undefined;
-}
-
-function telegramMetadata(parseMode: Maybe<'Markdown' | 'MarkdownV2'>) {
-  return isSet(parseMode) ? { parseMode } : undefined;
-}
-
-function toWireAction(input: ActionKinds): Action {
-  if (input.link) return { type: 'link', link: { text: input.link.text, url: input.link.url } };
-  if (input.reply) {
-    const { text, imageUrl, descriptionLabel } = input.reply;
-    return {
-      type: 'reply',
-      reply: compact({ text, imageUrl: href(imageUrl), metadata: descriptionMetadata(descriptionLabel) }) as Extract<
-        Action,
-        { type: 'reply' }
-      >['reply'],
-    };
-  }
-  if (input.locationRequest) {
-    const locationRequest = compactOrOmit({ text: input.locationRequest.text });
-    return locationRequest ? { type: 'locationRequest', locationRequest } : { type: 'locationRequest' };
-  }
-  if (input.buy) {
-    const { text, amountCents, currency } = input.buy;
-    return { type: 'buy', buy: { text, amountCents, currency } };
-  }
-  if (input.postback) {
-    const { text, payload, imageUrl, descriptionLabel } = input.postback;
-    return {
-      type: 'postback',
-      postback: compact({
-        text,
-        payload,
-        imageUrl: href(imageUrl),
-        metadata: descriptionMetadata(descriptionLabel),
-      }) as Extract<Action, { type: 'postback' }>['postback'],
-    };
-  }
-  throw new TypeError('MessageActionInput needs exactly one kind of action; run validateContent() first.');
-}
-
-const toWireActions = (actions: Maybe<readonly ActionKinds[]>) => mapList(actions, toWireAction);
-
-function toWireAttachment(input: AttachmentShape): Attachment {
-  const { filename, content, contentType, inline, contentId } = input;
-  return compact({ mediaUrl: href(input.mediaUrl), filename, content, contentType, inline, contentId }) as Attachment;
-}
-
-function toWireItem(input: ItemShape): Item {
-  const { title, description, altText } = input;
-  return compact({ title, mediaUrl: href(input.mediaUrl), description, altText, actions: toWireActions(input.actions) });
-}
-
-type WireBody<K extends MessageBody['type']> = Extract<MessageBody, { type: K }>;
-
-function toWireText(input: TextShape): WireBody<'text'> {
-  const lineEmojis = mapList(input.lineEmojis, ({ index, productId, emojiId }) => ({ index, productId, emojiId }));
-  return {
-    type: 'text',
-    text: compact({
-      text: input.text,
-      attachments: mapList(input.attachments, toWireAttachment),
-      actions: toWireActions(input.actions),
-      metadata: compactOrOmit({
-        subject: input.subject,
-        headers: toMap(input.headers),
-        whatsapp: compactOrOmit({ previewUrl: input.whatsappPreviewUrl }),
-        line: lineEmojis ? { emoji: { items: lineEmojis } } : undefined,
-        telegram: telegramMetadata(input.telegramParseMode),
-        apple: compactOrOmit({ summaryText: input.appleSummaryText }),
-      }),
-    }) as WireBody<'text'>['text'],
-  };
-}
-
-function toWireHtml(input: HtmlShape): WireBody<'html'> {
-  return {
-    type: 'html',
-    html: compact({
-      text: input.text,
-      html: input.html,
-      attachments: mapList(input.attachments, toWireAttachment),
-      actions: toWireActions(input.actions),
-      metadata: compactOrOmit({
-        subject: input.subject,
-        emailFrom: input.emailFrom
-          ? compact({ username: input.emailFrom.username, displayName: input.emailFrom.displayName })
-          : undefined,
-        headers: toMap(input.headers),
-        initialOpenTracking: input.initialOpenTracking,
-        clickTracking: input.clickTracking,
-        openTracking: input.openTracking,
-      }),
-    }),
-  };
-}
-
-function mediaMetadata(input: ImageShape | FileShape) {
-  return compactOrOmit({
-    subject: input.subject,
-    fallbackText: input.fallbackText,
-    telegram: telegramMetadata(input.telegramParseMode),
-  });
-}
-
-function toWireImage(input: ImageShape): WireBody<'image'> {
-  return {
-    type: 'image',
-    image: compact({
-      text: input.text,
-      images: input.images.map((image) => compact({ mediaUrl: href(image.mediaUrl), altText: image.altText })),
-      metadata: mediaMetadata(input),
-      actions: toWireActions(input.actions),
-    }) as WireBody<'image'>['image'],
-  };
-}
-
-function toWireFile(input: FileShape): WireBody<'file'> {
-  return {
-    type: 'file',
-    file: compact({
-      text: input.text,
-      files: input.files.map((file) =>
-        compact({
-          mediaUrl: href(file.mediaUrl),
-          contentType: file.contentType,
-          filename: file.filename,
-          altText: file.altText,
-          metadata: compactOrOmit({ isAnimated: file.isAnimated }),
-        }),
-      ),
-      metadata: mediaMetadata(input),
-      actions: toWireActions(input.actions),
-    }) as WireBody<'file'>['file'],
-  };
-}
-
-function toWireGif(input: GifShape): WireBody<'gif'> {
-  const telegram = telegramMetadata(input.telegramParseMode);
-  return {
-    type: 'gif',
-    gif: compact({
-      text: input.text,
-      mediaUrl: href(input.mediaUrl),
-      altText: input.altText,
-      actions: toWireActions(input.actions),
-      metadata: telegram ? { telegram } : undefined,
-    }) as WireBody<'gif'>['gif'],
-  };
-}
-
-function toWireLocation(input: LocationShape): WireBody<'location'> {
-  return {
-    type: 'location',
-    location: compact({
-      coordinates: { latitude: input.coordinates.latitude, longitude: input.coordinates.longitude },
-      location: compactOrOmit({ address: input.address, label: input.label }),
-    }) as WireBody<'location'>['location'],
-  };
-}
-
-function toWireCarousel(input: CarouselShape): WireBody<'carousel'> {
-  return {
-    type: 'carousel',
-    carousel: compact({ text: input.text, items: input.items.map(toWireItem) }) as WireBody<'carousel'>['carousel'],
-  };
-}
-
-function toWireList(input: ListShape): WireBody<'list'> {
-  return {
-    type: 'list',
-    list: compact({
-      title: input.title,
-      text: input.text,
-      altText: input.altText,
-      items: mapList(input.items, toWireItem),
-      actions: toWireActions(input.actions),
-      metadata: compactOrOmit({
-        button: compactOrOmit({ label: input.buttonLabel }),
-        replyMessage: input.replyMessage
-          ? compact({ title: input.replyMessage.title, text: input.replyMessage.text })
-          : undefined,
-      }),
-    }) as WireBody<'list'>['list'],
-  };
-}
-
-function toWireSection(input: SectionShape): WireBody<'section'> {
-  return {
-    type: 'section',
-    section: compact({
-      items: input.contents.map((part) => toWireBody(part)),
-      configurations: input.configurations as Record<string, string> | null | undefined,
-    }) as WireBody<'section'>['section'],
-  };
-}
-
-function toWireAuthentication(input: AuthenticationShape): WireBody<'authentication'> {
-  const { disclaimer, expirationTime } = input.otp;
-  const otp = compact({ disclaimer, expirationTime, actions: toWireActions(input.otp.actions) });
-  return { type: 'authentication', authentication: { otp: otp as WireBody<'authentication'>['authentication']['otp'] } };
-}
-
-/**
- * Bird's schema is inconsistent here (bird-api.md §3.4): the body discriminator is `action`, while the variant's
- * own schema pins an inner `type: permission_request` next to `permission_request`. We send the discriminator's
- * shape with the variant's object inside, which Bird's variant schema describes and the emulator accepts:
- * `{ type: 'action', action: { type: 'permission_request', permission_request: { resource: 'call' } } }`.
- */
-function toWirePermissionRequest(input: PermissionRequestShape): WireBody<'action'> {
-  return {
-    type: 'action',
-    action: { type: 'permission_request', permission_request: { resource: input.resource ?? 'call' } },
-  };
-}
-
-function toWireBody(input: BodyKinds): MessageBody {
-  if (input.text) return toWireText(input.text);
-  if (input.html) return toWireHtml(input.html);
-  if (input.image) return toWireImage(input.image);
-  if (input.file) return toWireFile(input.file);
-  if (input.gif) return toWireGif(input.gif);
-  if (input.location) return toWireLocation(input.location);
-  if (input.carousel) return toWireCarousel(input.carousel);
-  if (input.list) return toWireList(input.list);
-  if (input.section) return toWireSection(input.section);
-  if (input.authentication) return toWireAuthentication(input.authentication);
-  if (input.permissionRequest) return toWirePermissionRequest(input.permissionRequest);
-  throw new TypeError('MessageBodyInput needs exactly one body kind; run validateContent() first.');
-}
-
-function toWireTemplate(input: TemplateInputShape): MessageTemplate {
-  return compact({
-    name: input.name,
-    projectId: input.projectId,
-    version: input.version,
-    locale: input.locale,
-    attachments: mapList(input.attachments, (attachment) =>
-      compact({ mediaUrl: href(attachment.mediaUrl), filename: attachment.filename, inline: attachment.inline }),
-    ),
-    shortLinks: input.shortLinks ? compact({ enabled: input.shortLinks.enabled, domain: input.shortLinks.domain }) : undefined,
-    variables: isSet(input.variables)
-      ? Object.fromEntries(input.variables.map((variable) => [variable.key, variable.value]))
-      : undefined,
-    utmParameters: mapList(input.utmParameters, (utm) =>
-      isSet(utm.reference) ? { key: utm.key, reference: utm.reference } : { key: utm.key, value: utm.value ?? '' },
-    ),
-    parameters: mapList(
-      input.parameters,
-      (parameter) =>
-        compact({ type: parameter.type ?? 'string', key: parameter.key, value: parameter.value }) as TemplateParameter,
-    ),
-    settings: input.settings,
-  }) as MessageTemplate;
-}
-
-/**
- * The `body` or `template` of Bird's CreateMessage request for a content input, exactly as Bird expects it: unset
- * fields left out, flat metadata fields back under `metadata`, URLs as strings. Spread it into the request.
- * Run validateContent() first; a content with no kind set throws a TypeError.
- */
-export function toWireContent(input: MessageContentInputShape): { body?: MessageBody; template?: MessageTemplate } {
-  if (input.body) return { body: toWireBody(input.body) };
-  if (input.template) return { template: toWireTemplate(input.template) };
-  throw new TypeError('MessageContentInput needs exactly one of body and template; run validateContent() first.');
 }

@@ -1,20 +1,19 @@
 // Pre-send checks of a content input: the rules of Bird's that GraphQL types cannot express, as field errors with paths.
 //
-// Pure functions over the input shapes: non-empty strings, ranges, list sizes, per-platform
+// Pure functions over the input shapes (no Pothos at run time): non-empty strings, ranges, list sizes, per-platform
 // rules and media URLs (src/media/url-policy.ts). Paths are relative to the content input, e.g.
 // `['body', 'image', 'images', '0', 'mediaUrl']`, so that they read like GraphQL input paths.
 import { mediaUrlProblem } from '../media/url-policy.ts';
-import {
-  type ActionKinds,
-  type AttachmentShape,
-  type BodyKinds,
-  type CarouselShape,
-  type HeaderShape,
-  type ItemShape,
-  type Maybe,
-  type MessageContentInputShape,
-  type TemplateInputShape,
-  isSet,
+import { type Maybe, isSet, kindNames } from './body-fields.ts';
+import type {
+  ActionKinds,
+  AttachmentShape,
+  BodyKinds,
+  CarouselShape,
+  HeaderShape,
+  ItemShape,
+  MessageContentInputShape,
+  TemplateInputShape,
 } from './content-input.ts';
 import { isUuid } from './ids.ts';
 import type { FieldErrorShape } from './mutation-errors.ts';
@@ -62,7 +61,7 @@ const STRUCTURED_PARAMETER_KEYS: Record<string, string> = {
   whatsappProductItems: 'products',
 };
 
-const ACTION_KINDS = ['link', 'reply', 'locationRequest', 'buy', 'postback'];
+const ACTION_KINDS = kindNames('action');
 
 const MAX_MMS_MEDIA = 10;
 const MAX_CAROUSEL_CARDS = 10;
@@ -375,19 +374,7 @@ class Checker {
   }
 }
 
-const BODY_KINDS = [
-  'text',
-  'html',
-  'image',
-  'file',
-  'gif',
-  'location',
-  'carousel',
-  'list',
-  'section',
-  'authentication',
-  'permissionRequest',
-] as const;
+const BODY_KINDS = kindNames('body');
 
 /**
  * Checks a content input against Bird's documented rules that GraphQL types cannot express, before any call:
