@@ -1,7 +1,8 @@
 // The message content kinds, output side: the MessageContent union (Bird body kinds, templates) and MessageAction.
 //
-// Backing models are Bird's wire objects (`MessageBody`, `Action`, `MessageTemplate` from ../bird/types.ts), renamed
-// here in field definitions; there is no second model. Conventions in this file:
+// Backing models are Bird's wire objects (`MessageBody`, `Action`, `MessageTemplate` from ../bird/types.ts); there is
+// no second model. Every field of a body, action or nested body object reads its value at the Bird path that
+// ./body-fields.ts gives it (readField), the same table the send side writes and maps errors with. Conventions:
 //
 // - Each union member is backed by the whole wire variant (`{ type: 'text', text: {...} }`), because GraphQL hands a
 //   union member the same value the union field resolved. Bird's `metadata` objects are flattened onto the member
@@ -30,6 +31,9 @@ import type {
   TemplateParameter,
 } from '../bird/types.ts';
 import { builder } from '../builder.ts';
+import { type FieldName, type LineEmojiItem, kindsOf, readField } from './body-fields.ts';
+
+type Types = typeof builder.$inferSchemaTypes;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shapes and helpers
@@ -64,23 +68,30 @@ export function contentText(content: ContentShape | null | undefined): string | 
   const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
   switch (content.type) {
     case 'text':
-      return text(content.text?.text);
+      return text(readField('TextContent', content.text, 'text'));
     case 'html':
-      return text(content.html?.text) ?? text(htmlToText(content.html?.html));
+      return (
+        text(readField('HtmlContent', content.html, 'text')) ??
+        text(htmlToText(readField('HtmlContent', content.html, 'html')))
+      );
     case 'image':
-      return text(content.image?.text);
+      return text(readField('ImageContent', content.image, 'text'));
     case 'file':
-      return text(content.file?.text);
+      return text(readField('FileContent', content.file, 'text'));
     case 'gif':
-      return text(content.gif?.text);
+      return text(readField('GifContent', content.gif, 'text'));
     case 'list':
-      return text(content.list?.text);
+      return text(readField('ListContent', content.list, 'text'));
     case 'carousel':
-      return text(content.carousel?.text);
+      return text(readField('CarouselContent', content.carousel, 'text'));
     case 'location':
-      return text(content.location?.location?.label) ?? text(content.location?.location?.address);
+      return (
+        text(readField('LocationContent', content.location, 'label')) ??
+        text(readField('LocationContent', content.location, 'address'))
+      );
     case 'section': {
-      const parts = (content.section?.items ?? []).map((item) => contentText(item)).filter((p) => p !== null);
+      const items = readField('SectionContent', content.section, 'contents') ?? [];
+      const parts = items.map((item) => contentText(item)).filter((p) => p !== null);
       return parts.length > 0 ? parts.join('\n') : null;
     }
     default:
@@ -109,7 +120,7 @@ function htmlToText(html: unknown): string | null {
     .trim();
 }
 
-const ACTION_TYPES = new Set<string>(['link', 'reply', 'locationRequest', 'buy', 'postback']);
+const ACTION_TYPES = new Set<string>(kindsOf('action').map(([, kind]) => kind.wire));
 
 /** Bird's `actions` minus entries of a kind this schema does not know (so one new kind can't null the whole list). */
 function knownActions(actions: Action[] | null | undefined): Action[] | null {
@@ -136,9 +147,9 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | nul
 
 const PARSE_MODES = ['Markdown', 'MarkdownV2'] as const;
 
-/** Telegram's `parseMode` from a metadata object whose `telegram` part Bird types loosely. */
-function telegramParseMode(metadata: unknown): (typeof PARSE_MODES)[number] | null {
-  return oneOf(record(record(metadata)?.telegram)?.parseMode, PARSE_MODES);
+/** Telegram's `parseMode`, which Bird types loosely on some bodies. */
+function telegramParseMode(value: unknown): (typeof PARSE_MODES)[number] | null {
+  return oneOf(value, PARSE_MODES);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -172,20 +183,24 @@ export const UtmParameterReference = builder.enumType('UtmParameterReference', {
 // Actions
 // ---------------------------------------------------------------------------------------------------------------
 
+const DESCRIPTION_LABEL_DESCRIPTION =
+  'The secondary line of the row in a WhatsApp list message (Bird `metadata.description.label`, at most 72 ' +
+  'characters). WhatsApp only.';
+
 export const LinkAction = builder.objectRef<ActionVariant<'link'>>('LinkAction').implement({
   description: 'A button or suggestion that opens a URL (Bird action `link`).',
   fields: (t) => ({
     text: t.string({
       description: 'The button label.',
       nullable: false,
-      resolve: (a) => a.link.text,
+      resolve: (a) => readField('LinkAction', a.link, 'text'),
     }),
     url: t.string({
       description:
         'Where the button leads: an absolute URL, or a template string such as `https://example.com/{{code}}` that ' +
         'Bird fills in when sending (hence a String, not a URL).',
       nullable: false,
-      resolve: (a) => a.link.url,
+      resolve: (a) => readField('LinkAction', a.link, 'url'),
     }),
   }),
 });
@@ -198,17 +213,15 @@ export const ReplyAction = builder.objectRef<ActionVariant<'reply'>>('ReplyActio
     text: t.string({
       description: 'The label shown, and the text sent back when the contact taps it.',
       nullable: false,
-      resolve: (a) => a.reply.text,
+      resolve: (a) => readField('ReplyAction', a.reply, 'text'),
     }),
     imageUrl: t.string({
       description: 'An icon shown with the reply, where the platform supports it. Bird does not require an absolute URL.',
-      resolve: (a) => a.reply.imageUrl,
+      resolve: (a) => readField('ReplyAction', a.reply, 'imageUrl'),
     }),
     descriptionLabel: t.string({
-      description:
-        'The secondary line of the row in a WhatsApp list message (Bird `metadata.description.label`, at most 72 ' +
-        'characters). WhatsApp only.',
-      resolve: (a) => a.reply.metadata?.description?.label,
+      description: DESCRIPTION_LABEL_DESCRIPTION,
+      resolve: (a) => readField('ReplyAction', a.reply, 'descriptionLabel'),
     }),
   }),
 });
@@ -221,7 +234,7 @@ export const LocationRequestAction = builder
       text: t.string({
         description: 'The button label. Bird\'s default, "Send location", when the send did not set one.',
         nullable: false,
-        resolve: (a) => a.locationRequest?.text ?? 'Send location',
+        resolve: (a) => readField('LocationRequestAction', a.locationRequest, 'text') ?? 'Send location',
       }),
     }),
   });
@@ -229,16 +242,20 @@ export const LocationRequestAction = builder
 export const BuyAction = builder.objectRef<ActionVariant<'buy'>>('BuyAction').implement({
   description: 'A button to buy something for a fixed price (Bird action `buy`).',
   fields: (t) => ({
-    text: t.string({ description: 'The button label.', nullable: false, resolve: (a) => a.buy.text }),
+    text: t.string({
+      description: 'The button label.',
+      nullable: false,
+      resolve: (a) => readField('BuyAction', a.buy, 'text'),
+    }),
     amountCents: t.int({
       description: 'The price in the currency\'s minor unit (cents for EUR or USD): 1250 means 12.50.',
       nullable: false,
-      resolve: (a) => a.buy.amountCents,
+      resolve: (a) => readField('BuyAction', a.buy, 'amountCents'),
     }),
     currency: t.string({
       description: 'The ISO 4217 currency code of the price, three letters such as `EUR`.',
       nullable: false,
-      resolve: (a) => a.buy.currency,
+      resolve: (a) => readField('BuyAction', a.buy, 'currency'),
     }),
   }),
 });
@@ -248,20 +265,22 @@ export const PostbackAction = builder.objectRef<ActionVariant<'postback'>>('Post
     'A button that, when tapped, reports its payload back to the sender without it being typed by the contact ' +
     '(Bird action `postback`).',
   fields: (t) => ({
-    text: t.string({ description: 'The button label.', nullable: false, resolve: (a) => a.postback.text }),
+    text: t.string({
+      description: 'The button label.',
+      nullable: false,
+      resolve: (a) => readField('PostbackAction', a.postback, 'text'),
+    }),
     payload: t.string({
       description: 'The data sent back (in the resulting interaction) when the contact taps the button.',
-      resolve: (a) => a.postback.payload,
+      resolve: (a) => readField('PostbackAction', a.postback, 'payload'),
     }),
     imageUrl: t.string({
       description: 'An icon shown with the button, where the platform supports it. Bird does not require an absolute URL.',
-      resolve: (a) => a.postback.imageUrl,
+      resolve: (a) => readField('PostbackAction', a.postback, 'imageUrl'),
     }),
     descriptionLabel: t.string({
-      description:
-        'The secondary line of the row in a WhatsApp list message (Bird `metadata.description.label`, at most 72 ' +
-        'characters). WhatsApp only.',
-      resolve: (a) => a.postback.metadata?.description?.label,
+      description: DESCRIPTION_LABEL_DESCRIPTION,
+      resolve: (a) => readField('PostbackAction', a.postback, 'descriptionLabel'),
     }),
   }),
 });
@@ -312,29 +331,40 @@ export const EmailSender = builder
   .implement({
     description: 'Overrides of the email sender for this message (Bird `metadata.emailFrom`).',
     fields: (t) => ({
-      username: t.exposeString('username', {
+      username: t.string({
         description: 'The local part of the sender address (before the `@`), on the channel\'s own domain.',
+        resolve: (s) => readField('EmailSender', s, 'username'),
       }),
-      displayName: t.exposeString('displayName', { description: 'The sender name shown to the recipient.' }),
+      displayName: t.string({
+        description: 'The sender name shown to the recipient.',
+        resolve: (s) => readField('EmailSender', s, 'displayName'),
+      }),
     }),
   });
 
 export const LineEmoji = builder
-  .objectRef<{ index: number; productId: string; emojiId: string; length?: number | null }>('LineEmoji')
+  .objectRef<LineEmojiItem>('LineEmoji')
   .implement({
     description: 'A LINE emoji placed in the text (Bird `metadata.line.emoji.items`). LINE only.',
     fields: (t) => ({
-      index: t.exposeInt('index', {
+      index: t.int({
         description: 'The 0-based position in the text of the `$` placeholder this emoji replaces.',
         nullable: false,
+        resolve: (e) => readField('LineEmoji', e, 'index'),
       }),
-      productId: t.exposeString('productId', {
+      productId: t.string({
         description: 'The LINE emoji set (product) the emoji belongs to.',
         nullable: false,
+        resolve: (e) => readField('LineEmoji', e, 'productId'),
       }),
-      emojiId: t.exposeString('emojiId', { description: 'The emoji within its set.', nullable: false }),
-      length: t.exposeInt('length', {
+      emojiId: t.string({
+        description: 'The emoji within its set.',
+        nullable: false,
+        resolve: (e) => readField('LineEmoji', e, 'emojiId'),
+      }),
+      length: t.int({
         description: 'How many characters of the text the emoji takes up. Read-only: set on messages read back.',
+        resolve: (e) => readField('LineEmoji', e, 'length'),
       }),
     }),
   });
@@ -353,28 +383,33 @@ export const MessageAttachment = builder.objectRef<Attachment>('MessageAttachmen
     mediaUrl: t.field({
       type: 'URL',
       description: 'Where Bird fetches the file from. Unset when the file is given inline as `content`.',
-      resolve: (a) => a.mediaUrl,
+      resolve: (a) => readField('MessageAttachment', a, 'mediaUrl'),
     }),
     downloadUrl: t.field({
       type: 'URL',
       description: DOWNLOAD_URL_DESCRIPTION,
-      resolve: (a, _args, ctx) => ctx.mediaLinks.downloadUrl(a.mediaUrl),
+      resolve: (a, _args, ctx) => ctx.mediaLinks.downloadUrl(readField('MessageAttachment', a, 'mediaUrl')),
     }),
-    filename: t.exposeString('filename', {
+    filename: t.string({
       description: 'The file name the recipient sees.',
       nullable: false,
+      resolve: (a) => readField('MessageAttachment', a, 'filename'),
     }),
-    contentType: t.exposeString('contentType', {
+    contentType: t.string({
       description: 'The MIME type of inline `content`, e.g. `application/pdf`.',
+      resolve: (a) => readField('MessageAttachment', a, 'contentType'),
     }),
-    content: t.exposeString('content', {
+    content: t.string({
       description: 'The file itself, base64-encoded, when given inline instead of by `mediaUrl` (html bodies only).',
+      resolve: (a) => readField('MessageAttachment', a, 'content'),
     }),
-    inline: t.exposeBoolean('inline', {
+    inline: t.boolean({
       description: 'Whether the file is shown inside the email body (referenced by `contentId`) rather than attached.',
+      resolve: (a) => readField('MessageAttachment', a, 'inline'),
     }),
-    contentId: t.exposeString('contentId', {
+    contentId: t.string({
       description: 'The Content-ID that the HTML references (`cid:<contentId>`) to show an inline attachment.',
+      resolve: (a) => readField('MessageAttachment', a, 'contentId'),
     }),
   }),
 });
@@ -389,14 +424,17 @@ export const MessageImage = builder.objectRef<ImageShape>('MessageImage').implem
       type: 'URL',
       description: 'Where the image is served. Bird media URLs need the workspace access key to download.',
       nullable: false,
-      resolve: (i) => i.mediaUrl,
+      resolve: (i) => readField('MessageImage', i, 'mediaUrl'),
     }),
     downloadUrl: t.field({
       type: 'URL',
       description: DOWNLOAD_URL_DESCRIPTION,
-      resolve: (i, _args, ctx) => ctx.mediaLinks.downloadUrl(i.mediaUrl),
+      resolve: (i, _args, ctx) => ctx.mediaLinks.downloadUrl(readField('MessageImage', i, 'mediaUrl')),
     }),
-    altText: t.exposeString('altText', { description: 'A text description of the image, for accessibility.' }),
+    altText: t.string({
+      description: 'A text description of the image, for accessibility.',
+      resolve: (i) => readField('MessageImage', i, 'altText'),
+    }),
   }),
 });
 
@@ -409,22 +447,29 @@ export const MessageFile = builder.objectRef<FileBody['files'][number]>('Message
       type: 'URL',
       description: 'Where the file is served. Bird media URLs need the workspace access key to download.',
       nullable: false,
-      resolve: (f) => f.mediaUrl,
+      resolve: (f) => readField('MessageFile', f, 'mediaUrl'),
     }),
     downloadUrl: t.field({
       type: 'URL',
       description: DOWNLOAD_URL_DESCRIPTION,
-      resolve: (f, _args, ctx) => ctx.mediaLinks.downloadUrl(f.mediaUrl),
+      resolve: (f, _args, ctx) => ctx.mediaLinks.downloadUrl(readField('MessageFile', f, 'mediaUrl')),
     }),
-    contentType: t.exposeString('contentType', {
+    contentType: t.string({
       description: 'The MIME type of the file, e.g. `application/pdf` or `audio/ogg`.',
       nullable: false,
+      resolve: (f) => readField('MessageFile', f, 'contentType'),
     }),
-    filename: t.exposeString('filename', { description: 'The file name shown to the recipient.' }),
-    altText: t.exposeString('altText', { description: 'A text description of the file, for accessibility.' }),
+    filename: t.string({
+      description: 'The file name shown to the recipient.',
+      resolve: (f) => readField('MessageFile', f, 'filename'),
+    }),
+    altText: t.string({
+      description: 'A text description of the file, for accessibility.',
+      resolve: (f) => readField('MessageFile', f, 'altText'),
+    }),
     isAnimated: t.boolean({
       description: 'For stickers: whether the sticker is animated (Bird `metadata.isAnimated`).',
-      resolve: (f) => f.metadata?.isAnimated,
+      resolve: (f) => readField('MessageFile', f, 'isAnimated'),
     }),
   }),
 });
@@ -434,36 +479,49 @@ export const GeoCoordinates = builder
   .implement({
     description: 'A point on Earth in WGS 84 decimal degrees.',
     fields: (t) => ({
-      latitude: t.exposeFloat('latitude', { description: 'Degrees north (positive) or south (negative), −90 to 90.' }),
-      longitude: t.exposeFloat('longitude', { description: 'Degrees east (positive) or west (negative), −180 to 180.' }),
+      latitude: t.float({
+        description: 'Degrees north (positive) or south (negative), −90 to 90.',
+        resolve: (g) => readField('GeoCoordinates', g, 'latitude'),
+      }),
+      longitude: t.float({
+        description: 'Degrees east (positive) or west (negative), −180 to 180.',
+        resolve: (g) => readField('GeoCoordinates', g, 'longitude'),
+      }),
     }),
   });
 
 export const ContentItem = builder.objectRef<Item>('ContentItem').implement({
   description: 'A card of a carousel, or an entry of a list message (Bird `Item`).',
   fields: (t) => ({
-    title: t.exposeString('title', {
+    title: t.string({
       description: 'The card or entry title. WhatsApp carousels require one on every card.',
+      resolve: (i) => readField('ContentItem', i, 'title'),
     }),
-    description: t.exposeString('description', { description: 'Text under the title.' }),
+    description: t.string({
+      description: 'Text under the title.',
+      resolve: (i) => readField('ContentItem', i, 'description'),
+    }),
     mediaUrl: t.field({
       type: 'URL',
       description:
         'The image or video of the card. WhatsApp carousels: every card has one, all images (JPEG, PNG) or all ' +
         'videos (MP4, 3GPP).',
-      resolve: (i) => i.mediaUrl,
+      resolve: (i) => readField('ContentItem', i, 'mediaUrl'),
     }),
     downloadUrl: t.field({
       type: 'URL',
       description: DOWNLOAD_URL_DESCRIPTION,
-      resolve: (i, _args, ctx) => ctx.mediaLinks.downloadUrl(i.mediaUrl),
+      resolve: (i, _args, ctx) => ctx.mediaLinks.downloadUrl(readField('ContentItem', i, 'mediaUrl')),
     }),
-    altText: t.exposeString('altText', { description: 'A text description of the media, for accessibility.' }),
+    altText: t.string({
+      description: 'A text description of the media, for accessibility.',
+      resolve: (i) => readField('ContentItem', i, 'altText'),
+    }),
     actions: t.field({
       type: [MessageAction],
       nullable: { list: true, items: false },
       description: `${ACTIONS_DESCRIPTION} WhatsApp carousels: exactly one link action per card.`,
-      resolve: (i) => knownActions(i.actions),
+      resolve: (i) => knownActions(readField('ContentItem', i, 'actions')),
     }),
   }),
 });
@@ -475,8 +533,14 @@ export const ListReplyMessage = builder
       'The message shown as the contact\'s reply once they pick an entry of a list (Bird `metadata.replyMessage`). ' +
       'Apple Messages for Business only.',
     fields: (t) => ({
-      title: t.exposeString('title', { description: 'The reply\'s title, at most 512 characters.' }),
-      text: t.exposeString('text', { description: 'The reply\'s text, at most 512 characters.' }),
+      title: t.string({
+        description: 'The reply\'s title, at most 512 characters.',
+        resolve: (m) => readField('ListReplyMessage', m, 'title'),
+      }),
+      text: t.string({
+        description: 'The reply\'s text, at most 512 characters.',
+        resolve: (m) => readField('ListReplyMessage', m, 'text'),
+      }),
     }),
   });
 
@@ -485,22 +549,23 @@ export const AuthenticationOtp = builder
   .implement({
     description: 'How a one-time-password (authentication template) message is rendered (Bird `authentication.otp`).',
     fields: (t) => ({
-      disclaimer: t.exposeBoolean('disclaimer', {
+      disclaimer: t.boolean({
         description:
           'Whether the platform adds its security disclaimer (WhatsApp: "For your security, do not share this code.").',
         nullable: false,
+        resolve: (o) => readField('AuthenticationOtp', o, 'disclaimer'),
       }),
       expirationTime: t.int({
         description:
           'When the code expires, 1–90 (Bird documents seconds; WhatsApp\'s own setting counts minutes). Unset: no ' +
           'expiration notice is shown.',
-        resolve: (o) => o.expirationTime,
+        resolve: (o) => readField('AuthenticationOtp', o, 'expirationTime'),
       }),
       actions: t.field({
         type: [MessageAction],
         nullable: { list: true, items: false },
         description: `${ACTIONS_DESCRIPTION} Typically a copy-code or autofill button.`,
-        resolve: (o) => knownActions(o.actions),
+        resolve: (o) => knownActions(readField('AuthenticationOtp', o, 'actions')),
       }),
     }),
   });
@@ -608,50 +673,50 @@ TextContent.implement({
   fields: (t) => ({
     text: t.string({
       description: `The message text; always set on a text body. ${TEXT_NULLABILITY}`,
-      resolve: (c) => c.text.text,
+      resolve: (c) => readField('TextContent', c.text, 'text'),
     }),
     attachments: t.field({
       type: [MessageAttachment],
       nullable: { list: true, items: false },
       description: 'Files attached to the message (email).',
-      resolve: (c) => c.text.attachments,
+      resolve: (c) => readField('TextContent', c.text, 'attachments'),
     }),
     actions: t.field({
       type: [MessageAction],
       nullable: { list: true, items: false },
       description: ACTIONS_DESCRIPTION,
-      resolve: (c) => knownActions(c.text.actions),
+      resolve: (c) => knownActions(readField('TextContent', c.text, 'actions')),
     }),
-    subject: t.string({ description: SUBJECT_DESCRIPTION, resolve: (c) => c.text.metadata?.subject }),
+    subject: t.string({ description: SUBJECT_DESCRIPTION, resolve: (c) => readField('TextContent', c.text, 'subject') }),
     headers: t.field({
       type: [EmailHeader],
       nullable: { list: true, items: false },
       description: HEADERS_DESCRIPTION,
-      resolve: (c) => entries(c.text.metadata?.headers),
+      resolve: (c) => entries(readField('TextContent', c.text, 'headers')),
     }),
     whatsappPreviewUrl: t.boolean({
       description:
         'Whether WhatsApp shows a preview of the first URL in the text (Bird `metadata.whatsapp.previewUrl`). ' +
         'WhatsApp only.',
-      resolve: (c) => c.text.metadata?.whatsapp?.previewUrl,
+      resolve: (c) => readField('TextContent', c.text, 'whatsappPreviewUrl'),
     }),
     telegramParseMode: t.field({
       type: TelegramParseMode,
       description: PARSE_MODE_DESCRIPTION,
-      resolve: (c) => telegramParseMode(c.text.metadata),
+      resolve: (c) => telegramParseMode(readField('TextContent', c.text, 'telegramParseMode')),
     }),
     appleSummaryText: t.string({
       description:
         'The summary shown in notifications and the conversation list (Bird `metadata.apple.summaryText`). Apple ' +
         'Messages for Business only.',
-      resolve: (c) => c.text.metadata?.apple?.summaryText,
+      resolve: (c) => readField('TextContent', c.text, 'appleSummaryText'),
     }),
     lineEmojis: t.field({
       type: [LineEmoji],
       nullable: { list: true, items: false },
       description: 'LINE emojis replacing `$` placeholders in the text (Bird `metadata.line.emoji.items`). LINE only.',
       resolve: (c) => {
-        const items = record(record(c.text.metadata?.line)?.emoji)?.items;
+        const items = readField('TextContent', c.text, 'lineEmojis');
         return Array.isArray(items) ? items.filter((i) => record(i) !== undefined) : null;
       },
     }),
@@ -665,52 +730,52 @@ HtmlContent.implement({
   fields: (t) => ({
     text: t.string({
       description: 'The plain-text part of the email. Unset when only `html` was given.',
-      resolve: (c) => c.html.text,
+      resolve: (c) => readField('HtmlContent', c.html, 'text'),
     }),
     html: t.string({
       description: 'The HTML part of the email. Unset when only `text` was given.',
-      resolve: (c) => c.html.html,
+      resolve: (c) => readField('HtmlContent', c.html, 'html'),
     }),
     attachments: t.field({
       type: [MessageAttachment],
       nullable: { list: true, items: false },
       description: 'Files attached to or embedded in the email (by `mediaUrl` or inline base64 `content`).',
-      resolve: (c) => c.html.attachments,
+      resolve: (c) => readField('HtmlContent', c.html, 'attachments'),
     }),
     actions: t.field({
       type: [MessageAction],
       nullable: { list: true, items: false },
       description: ACTIONS_DESCRIPTION,
-      resolve: (c) => knownActions(c.html.actions),
+      resolve: (c) => knownActions(readField('HtmlContent', c.html, 'actions')),
     }),
     subject: t.string({
       description: 'The email subject (Bird `metadata.subject`).',
-      resolve: (c) => c.html.metadata?.subject,
+      resolve: (c) => readField('HtmlContent', c.html, 'subject'),
     }),
     emailFrom: t.field({
       type: EmailSender,
       description: 'Overrides of the sender username and display name for this email (Bird `metadata.emailFrom`).',
-      resolve: (c) => c.html.metadata?.emailFrom,
+      resolve: (c) => readField('HtmlContent', c.html, 'emailFrom'),
     }),
     headers: t.field({
       type: [EmailHeader],
       nullable: { list: true, items: false },
       description: HEADERS_DESCRIPTION,
-      resolve: (c) => entries(c.html.metadata?.headers),
+      resolve: (c) => entries(readField('HtmlContent', c.html, 'headers')),
     }),
     openTracking: t.boolean({
       description: 'Whether Bird tracks opens of this email (Bird `metadata.openTracking`).',
-      resolve: (c) => c.html.metadata?.openTracking,
+      resolve: (c) => readField('HtmlContent', c.html, 'openTracking'),
     }),
     initialOpenTracking: t.boolean({
       description:
         'Whether Bird places its open-tracking pixel at the top of the email as well as at the bottom (Bird ' +
         '`metadata.initialOpenTracking`), so opens of clipped emails count.',
-      resolve: (c) => c.html.metadata?.initialOpenTracking,
+      resolve: (c) => readField('HtmlContent', c.html, 'initialOpenTracking'),
     }),
     clickTracking: t.boolean({
       description: 'Whether Bird rewrites the links of this email to track clicks (Bird `metadata.clickTracking`).',
-      resolve: (c) => c.html.metadata?.clickTracking,
+      resolve: (c) => readField('HtmlContent', c.html, 'clickTracking'),
     }),
   }),
 });
@@ -720,93 +785,98 @@ const FALLBACK_TEXT_DESCRIPTION =
   'The text sent instead when the recipient cannot receive MMS (Bird `metadata.fallbackText`). MMS only.';
 const STORY_TYPE_DESCRIPTION = 'The Instagram story type, for story replies and mentions (Bird `metadata.storyType`).';
 
-export const ImageContent = builder.objectRef<Variant<'image'>>('ImageContent');
-ImageContent.implement({
-  description: 'One or more images with an optional caption (Bird body `image`). SMS/MMS: up to 10 images.',
-  fields: (t) => ({
-    text: t.string({ description: 'The caption.', resolve: (c) => c.image.text }),
-    images: t.field({
-      type: [MessageImage],
-      nullable: { list: false, items: false },
-      description: 'The images, at least one.',
-      resolve: (c) => c.image.images ?? [],
-    }),
+type MediaContent = Variant<'image'> | Variant<'file'>;
+type MediaField = FieldName<'ImageContent'> & FieldName<'FileContent'>;
+
+/** A field image and file bodies share (caption, actions, Bird's `MediaMetadata`), read through the kind's table. */
+function mediaField<F extends MediaField>(c: MediaContent, field: F) {
+  return c.type === 'image' ? readField('ImageContent', c.image, field) : readField('FileContent', c.file, field);
+}
+
+/** The fields of ImageContent and FileContent: caption, the media list, actions and Bird's `MediaMetadata`. */
+function mediaContentFields<P extends MediaContent, L extends object>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<Types, P>,
+  media: L,
+) {
+  return {
+    text: t.string({ description: 'The caption.', resolve: (c) => mediaField(c, 'text') }),
+    ...media,
     actions: t.field({
       type: [MessageAction],
       nullable: { list: true, items: false },
       description: ACTIONS_DESCRIPTION,
-      resolve: (c) => knownActions(c.image.actions),
+      resolve: (c) => knownActions(mediaField(c, 'actions')),
     }),
-    subject: t.string({ description: MMS_SUBJECT_DESCRIPTION, resolve: (c) => c.image.metadata?.subject }),
-    fallbackText: t.string({ description: FALLBACK_TEXT_DESCRIPTION, resolve: (c) => c.image.metadata?.fallbackText }),
-    storyType: t.string({ description: STORY_TYPE_DESCRIPTION, resolve: (c) => c.image.metadata?.storyType }),
+    subject: t.string({ description: MMS_SUBJECT_DESCRIPTION, resolve: (c) => mediaField(c, 'subject') }),
+    fallbackText: t.string({ description: FALLBACK_TEXT_DESCRIPTION, resolve: (c) => mediaField(c, 'fallbackText') }),
+    storyType: t.string({ description: STORY_TYPE_DESCRIPTION, resolve: (c) => mediaField(c, 'storyType') }),
     telegramParseMode: t.field({
       type: TelegramParseMode,
       description: PARSE_MODE_DESCRIPTION,
-      resolve: (c) => telegramParseMode(c.image.metadata),
+      resolve: (c) => telegramParseMode(mediaField(c, 'telegramParseMode')),
     }),
-  }),
+  };
+}
+
+export const ImageContent = builder.objectRef<Variant<'image'>>('ImageContent');
+ImageContent.implement({
+  description: 'One or more images with an optional caption (Bird body `image`). SMS/MMS: up to 10 images.',
+  fields: (t) =>
+    mediaContentFields(t, {
+      images: t.field({
+        type: [MessageImage],
+        nullable: { list: false, items: false },
+        description: 'The images, at least one.',
+        resolve: (c) => readField('ImageContent', c.image, 'images') ?? [],
+      }),
+    }),
 });
 
 export const FileContent = builder.objectRef<Variant<'file'>>('FileContent');
 FileContent.implement({
   description:
     'One or more files with an optional caption (Bird body `file`): documents, audio, video and stickers.',
-  fields: (t) => ({
-    text: t.string({ description: 'The caption.', resolve: (c) => c.file.text }),
-    files: t.field({
-      type: [MessageFile],
-      nullable: { list: false, items: false },
-      description: 'The files, at least one.',
-      resolve: (c) => c.file.files ?? [],
+  fields: (t) =>
+    mediaContentFields(t, {
+      files: t.field({
+        type: [MessageFile],
+        nullable: { list: false, items: false },
+        description: 'The files, at least one.',
+        resolve: (c) => readField('FileContent', c.file, 'files') ?? [],
+      }),
     }),
-    actions: t.field({
-      type: [MessageAction],
-      nullable: { list: true, items: false },
-      description: ACTIONS_DESCRIPTION,
-      resolve: (c) => knownActions(c.file.actions),
-    }),
-    subject: t.string({ description: MMS_SUBJECT_DESCRIPTION, resolve: (c) => c.file.metadata?.subject }),
-    fallbackText: t.string({ description: FALLBACK_TEXT_DESCRIPTION, resolve: (c) => c.file.metadata?.fallbackText }),
-    storyType: t.string({ description: STORY_TYPE_DESCRIPTION, resolve: (c) => c.file.metadata?.storyType }),
-    telegramParseMode: t.field({
-      type: TelegramParseMode,
-      description: PARSE_MODE_DESCRIPTION,
-      resolve: (c) => telegramParseMode(c.file.metadata),
-    }),
-  }),
 });
 
 export const GifContent = builder.objectRef<Variant<'gif'>>('GifContent');
 GifContent.implement({
   description: 'An animated GIF with an optional caption (Bird body `gif`).',
   fields: (t) => ({
-    text: t.string({ description: 'The caption.', resolve: (c) => c.gif.text }),
+    text: t.string({ description: 'The caption.', resolve: (c) => readField('GifContent', c.gif, 'text') }),
     mediaUrl: t.field({
       type: 'URL',
       description: 'Where the GIF is served. Bird media URLs need the workspace access key to download.',
       nullable: false,
-      resolve: (c) => c.gif.mediaUrl,
+      resolve: (c) => readField('GifContent', c.gif, 'mediaUrl'),
     }),
     downloadUrl: t.field({
       type: 'URL',
       description: DOWNLOAD_URL_DESCRIPTION,
-      resolve: (c, _args, ctx) => ctx.mediaLinks.downloadUrl(c.gif.mediaUrl),
+      resolve: (c, _args, ctx) => ctx.mediaLinks.downloadUrl(readField('GifContent', c.gif, 'mediaUrl')),
     }),
     altText: t.string({
       description: 'A text description of the GIF, for accessibility.',
-      resolve: (c) => c.gif.altText,
+      resolve: (c) => readField('GifContent', c.gif, 'altText'),
     }),
     actions: t.field({
       type: [MessageAction],
       nullable: { list: true, items: false },
       description: ACTIONS_DESCRIPTION,
-      resolve: (c) => knownActions(c.gif.actions),
+      resolve: (c) => knownActions(readField('GifContent', c.gif, 'actions')),
     }),
     telegramParseMode: t.field({
       type: TelegramParseMode,
       description: PARSE_MODE_DESCRIPTION,
-      resolve: (c) => telegramParseMode(c.gif.metadata),
+      resolve: (c) => telegramParseMode(readField('GifContent', c.gif, 'telegramParseMode')),
     }),
   }),
 });
@@ -819,15 +889,15 @@ LocationContent.implement({
       type: GeoCoordinates,
       description: 'Where the location is.',
       nullable: false,
-      resolve: (c) => c.location.coordinates ?? {},
+      resolve: (c) => readField('LocationContent', c.location, 'coordinates') ?? {},
     }),
     label: t.string({
       description: 'The name of the place, e.g. "Bird HQ" (Bird `location.label`).',
-      resolve: (c) => c.location.location?.label,
+      resolve: (c) => readField('LocationContent', c.location, 'label'),
     }),
     address: t.string({
       description: 'The address of the place as one line of text (Bird `location.address`).',
-      resolve: (c) => c.location.location?.address,
+      resolve: (c) => readField('LocationContent', c.location, 'address'),
     }),
   }),
 });
@@ -840,13 +910,13 @@ CarouselContent.implement({
   fields: (t) => ({
     text: t.string({
       description: 'Text shown above the cards (at most 1,024 characters).',
-      resolve: (c) => c.carousel.text,
+      resolve: (c) => readField('CarouselContent', c.carousel, 'text'),
     }),
     items: t.field({
       type: [ContentItem],
       nullable: { list: false, items: false },
       description: `The cards, in display order. ${ITEMS_NULLABILITY}`,
-      resolve: (c) => c.carousel.items ?? [],
+      resolve: (c) => readField('CarouselContent', c.carousel, 'items') ?? [],
     }),
   }),
 });
@@ -857,39 +927,42 @@ ListContent.implement({
     'A list message (Bird body `list`): text with entries or options to pick from. On WhatsApp the rows are reply ' +
     'actions behind a button (`buttonLabel`); Apple Messages for Business uses `items` and `replyMessage`.',
   fields: (t) => ({
-    title: t.string({ description: 'The list title (the header on WhatsApp).', resolve: (c) => c.list.title }),
+    title: t.string({
+      description: 'The list title (the header on WhatsApp).',
+      resolve: (c) => readField('ListContent', c.list, 'title'),
+    }),
     text: t.string({
       description: `The message text shown with the list; always set on a list body. ${TEXT_NULLABILITY}`,
-      resolve: (c) => c.list.text,
+      resolve: (c) => readField('ListContent', c.list, 'text'),
     }),
     altText: t.string({
       description: 'Text shown where the platform cannot display the list.',
-      resolve: (c) => c.list.altText,
+      resolve: (c) => readField('ListContent', c.list, 'altText'),
     }),
     items: t.field({
       type: [ContentItem],
       nullable: { list: false, items: false },
       description: `The list entries (Apple Messages for Business); empty when Bird sent none. ${ITEMS_NULLABILITY}`,
-      resolve: (c) => c.list.items ?? [],
+      resolve: (c) => readField('ListContent', c.list, 'items') ?? [],
     }),
     actions: t.field({
       type: [MessageAction],
       nullable: { list: true, items: false },
       description: `${ACTIONS_DESCRIPTION} On WhatsApp, the rows of the list.`,
-      resolve: (c) => knownActions(c.list.actions),
+      resolve: (c) => knownActions(readField('ListContent', c.list, 'actions')),
     }),
     buttonLabel: t.string({
       description:
         'The label of the button that opens the list (Bird `metadata.button.label`, at most 20 characters). ' +
         'WhatsApp only.',
-      resolve: (c) => c.list.metadata?.button?.label,
+      resolve: (c) => readField('ListContent', c.list, 'buttonLabel'),
     }),
     replyMessage: t.field({
       type: ListReplyMessage,
       description:
         'The message shown as the contact\'s reply once they pick an entry (Bird `metadata.replyMessage`). Apple ' +
         'Messages for Business only.',
-      resolve: (c) => c.list.metadata?.replyMessage,
+      resolve: (c) => readField('ListContent', c.list, 'replyMessage'),
     }),
   }),
 });
@@ -904,12 +977,12 @@ SectionContent.implement({
       type: [MessageContent],
       nullable: { list: false, items: false },
       description: 'The parts of the message, in order (Bird `section.items`); empty when Bird sent none.',
-      resolve: (c) => c.section.items ?? [],
+      resolve: (c) => readField('SectionContent', c.section, 'contents') ?? [],
     }),
     configurations: t.field({
       type: 'JSONObject',
       description: 'Bird\'s `configurations` string map, passed through; Bird documents no key but `default`.',
-      resolve: (c) => record(c.section.configurations),
+      resolve: (c) => record(readField('SectionContent', c.section, 'configurations')),
     }),
   }),
 });
@@ -923,7 +996,7 @@ AuthenticationContent.implement({
     otp: t.field({
       type: AuthenticationOtp,
       description: 'How the one-time password is presented.',
-      resolve: (c) => c.authentication.otp,
+      resolve: (c) => readField('AuthenticationContent', c.authentication, 'otp'),
     }),
   }),
 });
@@ -937,7 +1010,7 @@ PermissionRequestContent.implement({
     resource: t.field({
       type: PermissionResource,
       description: 'What the contact is asked to allow.',
-      resolve: (c) => oneOf(permissionRequestOf(c)?.resource, ['call'] as const),
+      resolve: (c) => oneOf(readField('PermissionRequestContent', permissionRequestOf(c), 'resource'), ['call'] as const),
     }),
   }),
 });
@@ -945,11 +1018,10 @@ PermissionRequestContent.implement({
 /**
  * Bird's schema is inconsistent here (bird-api.md §3.4): the body is keyed `action` while the variant's own enum
  * says `permission_request`, so the payload may sit under `action.permission_request` or, on a body typed
- * `permission_request`, directly under `permission_request`. Both are read.
+ * `permission_request`, directly under `permission_request`. Both are read: this is the object that holds it.
  */
-function permissionRequestOf(content: { action?: PermissionRequestBody; [key: string]: unknown }) {
-  const nested = record(record(content.action)?.permission_request);
-  return nested ?? record(content.permission_request);
+function permissionRequestOf(content: { action?: PermissionRequestBody; [key: string]: unknown }): PermissionRequestBody {
+  return record(record(content.action)?.permission_request) ? (content.action as PermissionRequestBody) : content;
 }
 
 export const TemplateContent = builder.objectRef<Variant<'template'>>('TemplateContent');

@@ -5,7 +5,10 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { type MessageModel, keys } from '../loaders.ts';
 import { Channel } from './channel.ts';
-import { EmailHeaderInput, EmailSenderInput, MessageContentInput, toWireContent, validateContent } from './content-input.ts';
+import { bodyInputPath } from './body-fields.ts';
+import { EmailHeaderInput, EmailSenderInput, MessageContentInput } from './content-input.ts';
+import { validateContent } from './content-validate.ts';
+import { toWireContent } from './content-wire.ts';
 import { normalizeUuid } from './ids.ts';
 import { Message, RecipientType } from './message.ts';
 import {
@@ -179,42 +182,15 @@ function checkInput(input: SendMessageInputShape, now: number): FieldErrorShape[
   return errors;
 }
 
-/**
- * Inside a body, our input flattens Bird's nesting where the output does: `metadata.subject` is `subject`,
- * `metadata.button.label` is `buttonLabel`, `location.location.label` is `label`, a section's `items` are `contents`.
- */
-function bodyPath(kind: string | undefined, inner: string[]): string[] {
-  if (kind === 'section' && inner[0] === 'items') return ['contents', ...inner.slice(1)];
-  if (kind === 'location' && inner[0] === 'location' && inner[1]) return [inner[1]];
-  const at = inner.indexOf('metadata');
-  if (at < 0) return inner;
-  const [second, third] = inner.slice(at + 1);
-  const flat =
-    second === 'button' && third === 'label'
-      ? ['buttonLabel']
-      : second === 'description' && third === 'label'
-        ? ['descriptionLabel']
-        : second === 'whatsapp' && third === 'previewUrl'
-          ? ['whatsappPreviewUrl']
-          : second === 'telegram' && third === 'parseMode'
-            ? ['telegramParseMode']
-            : second === 'apple' && third === 'summaryText'
-              ? ['appleSummaryText']
-              : inner.slice(at + 1);
-  return [...inner.slice(0, at), ...flat];
-}
-
 /** Bird's 422 names its own fields (`receiver.contacts.1.identifierValue`, `body.text.text`); ours differ a little. */
 export function inputPathFromBird(birdPath: string[]): string[] {
   const [head, ...rest] = birdPath;
   switch (head) {
     case 'receiver':
       return ['input', 'receivers', ...(rest[0] === 'contacts' ? rest.slice(1) : rest)];
-    case 'body': {
-      const [kind, ...inner] = rest;
-      const name = kind === 'action' ? 'permissionRequest' : kind;
-      return ['input', 'content', 'body', ...(name ? [name] : []), ...bodyPath(kind, inner)];
-    }
+    case 'body':
+      // Inside a body our input flattens Bird's wrappers as the output does; the body field table maps them back.
+      return ['input', 'content', 'body', ...bodyInputPath(rest)];
     case 'template':
       return ['input', 'content', 'template', ...rest];
     case 'meta':

@@ -15,15 +15,10 @@ import type { CreateMessageRequest, MessageBody, MessageTemplate } from '../../s
 import { builder } from '../../src/builder.ts';
 import { SEED, seedStore } from '../../src/emulator/seed.ts';
 import { Store } from '../../src/emulator/store.ts';
-import {
-  type MessageBodyInputShape,
-  type MessageContentInputShape,
-  type TemplateInputShape,
-  type ValidateContentOptions,
-  mediaUrlProblem,
-  toWireContent,
-  validateContent,
-} from '../../src/schema/content-input.ts';
+import { mediaUrlProblem } from '../../src/media/url-policy.ts';
+import type { MessageBodyInputShape, MessageContentInputShape, TemplateInputShape } from '../../src/schema/content-input.ts';
+import { type ValidateContentOptions, validateContent } from '../../src/schema/content-validate.ts';
+import { toWireContent } from '../../src/schema/content-wire.ts';
 import '../../src/schema/index.ts';
 import { schemaErrors, validateCreateMessage } from '../conformance/openapi.ts';
 
