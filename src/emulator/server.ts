@@ -6,7 +6,7 @@ import { seedStore } from './seed.ts';
 import { ApiError, Store, type Query, type Scope } from './store.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Public API (docs: notes/contracts.md)
+// Public API (documented in place; README.md, section "The emulator", describes running it)
 // ---------------------------------------------------------------------------------------------------------------
 
 export interface EmulatorOptions {
