@@ -1,12 +1,14 @@
 // The emulator's HTTP face: a node:http server routing Bird's paths to the store, with AccessKey auth, per-workspace rate limits, scripted faults and a request log.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ApiError } from './errors.ts';
 import { OPENAPI_PATH, openApiDocumentFor } from './openapi-document.ts';
+import type { Query } from './pages.ts';
 import { seedStore } from './seed.ts';
-import { ApiError, Store, type Query, type Scope } from './store.ts';
+import { Store, type Scope } from './store.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Public API (docs: notes/contracts.md)
+// Public API (documented in place; README.md, section "The emulator", describes running it)
 // ---------------------------------------------------------------------------------------------------------------
 
 export interface EmulatorOptions {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/bird/types.ts';
 import { SEED } from '../../src/emulator/seed.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/server.ts';
-import { encodePageToken } from '../../src/emulator/store.ts';
+import { encodePageToken } from '../../src/emulator/pages.ts';
 import { get, newestFirst, SMS, walk, WS, type QueryInput } from './emulator-helpers.ts';
 
 const SMS_PATH = `/workspaces/${WS}/channels/${SMS}/messages`;
