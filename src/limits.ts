@@ -28,6 +28,7 @@ import {
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { LimitsConfig } from './config.ts';
+import { DEFAULT_PAGE_SIZE } from './schema/pagination.ts';
 
 /** Codes of the limit errors, beside those of src/errors.ts. */
 export const LIMIT_ERROR_CODES = {
@@ -39,8 +40,6 @@ export const LIMIT_ERROR_CODES = {
   body: 'PAYLOAD_TOO_LARGE',
 } as const;
 
-/** A connection without `first`/`last` returns one default page (src/schema/pagination.ts). */
-export const DEFAULT_PAGE_SIZE = 20;
 /** Any other list (receivers, representations of unknown length, ...): the Pothos default guess. */
 export const LIST_MULTIPLIER = 10;
 
