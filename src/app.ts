@@ -10,10 +10,10 @@ import { bindBird } from './bird/handle.ts';
 import { ACCESS_TOKEN_PATTERN, type Config } from './config.ts';
 import { type Context, missingCredential } from './context.ts';
 import { maskError } from './errors.ts';
-import { useLimits, useRequestBodyCap } from './limits.ts';
+import { useBodySizeLimit, useLimits } from './limits.ts';
 import { useMediaDownloadRoute } from './media/download-route.ts';
 import { createMediaLinkIssuer } from './media/links.ts';
-import { DEFAULT_MAX_FIELD_BYTES, maxUploadRequestBytes, useMultipartUploads } from './media/upload-parser.ts';
+import { DEFAULT_MAX_FIELD_BYTES, uploadBodyLimit, useMultipartUploads } from './media/upload-parser.ts';
 import { createObservability } from './observability/index.ts';
 import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
@@ -168,9 +168,8 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     healthCheckEndpoint: '/_yoga/health',
     landingPage: false,
     logging: log,
-    // yoga's own byte cap is replaced by useRequestBodyCap (same answers, but no per-request stream wrapping when
-    // Content-Length bounds the body); the cap is the largest upload request, and other bodies get the far smaller
-    // MAX_BODY_BYTES from src/limits.ts.
+    // yoga's own byte cap is replaced by useBodySizeLimit (no per-request stream wrapping when Content-Length bounds
+    // the body): uploads get the largest upload request, other bodies the far smaller MAX_BODY_BYTES (src/limits.ts).
     maxRequestBodySize: false,
     // Masking is never off: src/errors.ts keeps an allowlist of codes and turns anything else into "Unexpected error.".
     // isDev is explicit so that only config decides (yoga would read NODE_ENV itself).
@@ -202,7 +201,7 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       // After CSRF: a multipart POST without the header is refused before a byte of it is read.
       useMultipartUploads({ limits: uploadLimits }),
       // Last, as yoga's own: wraps whichever request parser the plugins above chose.
-      useRequestBodyCap(maxUploadRequestBytes(uploadLimits)),
+      useBodySizeLimit({ limits: config.limits, exposeLimits: !config.production, upload: uploadBodyLimit(uploadLimits) }),
     ],
     context: ({ request }): Context => {
       const requestId = idOf(request);

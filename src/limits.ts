@@ -26,8 +26,9 @@ import {
   isListType,
   isObjectType,
 } from 'graphql';
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { createGraphQLError, type FetchAPI, type Plugin } from 'graphql-yoga';
 import type { LimitsConfig } from './config.ts';
+import { DEFAULT_PAGE_SIZE } from './schema/pagination.ts';
 
 /** Codes of the limit errors, beside those of src/errors.ts. */
 export const LIMIT_ERROR_CODES = {
@@ -39,8 +40,6 @@ export const LIMIT_ERROR_CODES = {
   body: 'PAYLOAD_TOO_LARGE',
 } as const;
 
-/** A connection without `first`/`last` returns one default page (src/schema/pagination.ts). */
-export const DEFAULT_PAGE_SIZE = 20;
 /** Any other list (receivers, representations of unknown length, ...): the Pothos default guess. */
 export const LIST_MULTIPLIER = 10;
 
@@ -321,122 +320,85 @@ function useOperationBudget({ limits, exposeLimits }: LimitsOptions): Plugin {
   };
 }
 
-function isMultipart(request: Request): boolean {
-  return (request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/');
+/** A multipart POST: parsed by src/media/upload-parser.ts, and bounded by the upload limit instead of MAX_BODY_BYTES. */
+export function isMultipartUpload(request: Request): boolean {
+  return request.method === 'POST' && (request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data');
 }
 
-function tooLarge(limits: LimitsConfig, exposeLimits: boolean): Response {
-  return Response.json(
-    {
-      errors: [
-        {
-          message: exposeLimits ? `The request body is larger than ${limits.maxBodyBytes} bytes.` : 'The request body is too large.',
-          extensions: { code: LIMIT_ERROR_CODES.body },
-        },
-      ],
-    },
-    { status: 413, headers: { connection: 'close' } },
-  );
+/** The most bytes a request body may have, and what the 413 says past it. */
+export interface BodyLimit {
+  maxBytes: number;
+  message: string;
 }
 
-class BodyTooLarge extends Error {}
-
-/** The body of a request without content-length (chunked), read up to the limit. */
-async function readLimited(request: Request, max: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength;
-      if (size > max) throw new BodyTooLarge();
-      chunks.push(chunk);
-    }
-  }
-  return Buffer.concat(chunks, size);
-}
-
-/**
- * MAX_BODY_BYTES: a declared content-length over the limit is refused before the body is read; a chunked body is read
- * up to the limit. Multipart requests are left to the upload parser, which enforces the media size limit.
- */
-function useBodyLimit({ limits, exposeLimits }: LimitsOptions): Plugin {
-  return {
-    onRequest({ request, endResponse }) {
-      if (request.method !== 'POST' || isMultipart(request)) return;
-      const declared = Number(request.headers.get('content-length'));
-      if (Number.isFinite(declared) && declared > limits.maxBodyBytes) endResponse(tooLarge(limits, exposeLimits));
-    },
-    onRequestParse({ request, requestParser, setRequestParser, endResponse }) {
-      if (!requestParser || request.method !== 'POST' || isMultipart(request) || request.headers.has('content-length')) return;
-      setRequestParser(async (original) => {
-        let body: Uint8Array;
-        try {
-          body = await readLimited(original, limits.maxBodyBytes);
-        } catch (error) {
-          if (!(error instanceof BodyTooLarge)) throw error;
-          const response = tooLarge(limits, exposeLimits);
-          endResponse(response);
-          return response;
-        }
-        return requestParser(new Request(original.url, { method: original.method, headers: original.headers, body: body as unknown as BodyInit }));
-      });
-    },
-  };
+/** The one answer of every size limit: the whole body here; a file or a form field in src/media/upload-parser.ts. */
+export function payloadTooLarge(message: string): GraphQLError {
+  return createGraphQLError(message, { extensions: { code: LIMIT_ERROR_CODES.body, http: { status: 413, headers: { connection: 'close' } } } });
 }
 
 /** Only a single non-negative integer is a valid Content-Length (yoga's rule: no lists, signs or blanks). */
 const CONTENT_LENGTH = /^\d+$/;
 
 /**
- * yoga's `maxRequestBodySize`, without its per-request cost. yoga 5.24 wraps EVERY request body in a counting
- * TransformStream (a stream pipeline, an AbortController and a DOMException per request, and a new Request that reads
- * `request.signal`) even when Content-Length already bounds it; Node's HTTP parser never delivers more body bytes
- * than a declared Content-Length, so the count is only needed for bodies without one (chunked). Same answers as
- * yoga's: an invalid Content-Length is 400 BAD_REQUEST, a larger one 413 REQUEST_ENTITY_TOO_LARGE before a byte is
- * read, and a chunked body fails with 413 when it passes the limit. createApp passes `maxRequestBodySize: false` to
- * yoga and this plugin last, so it wraps whichever parser was chosen (the multipart one included).
+ * Applies `limit` to a request's body. An invalid Content-Length is 400 BAD_REQUEST and one over the limit is 413,
+ * before a byte is read; a body within its Content-Length needs no counting (Node's HTTP parser never delivers more
+ * than the declared length). A body without one (chunked) comes back wrapped: reading it fails with 413 as soon as it
+ * passes the limit. The wrapper reads its source only when it is read itself.
  */
-export function useRequestBodyCap(limit: number): Plugin {
-  const tooLarge = () => createGraphQLError('Request body too large', { extensions: { http: { status: 413 }, code: 'REQUEST_ENTITY_TOO_LARGE' } });
+export function capRequestBody(request: Request, limit: BodyLimit, fetchAPI: Pick<FetchAPI, 'Request' | 'ReadableStream'> = globalThis): Request {
+  const declared = request.headers.get('content-length');
+  if (declared !== null) {
+    if (!CONTENT_LENGTH.test(declared)) {
+      throw createGraphQLError('Content-Length header is invalid.', { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } });
+    }
+    if (Number(declared) > limit.maxBytes) throw payloadTooLarge(limit.message);
+    return request;
+  }
+  const source = request.body;
+  if (source === null) return request;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    let bytesRead = 0;
+    for await (const chunk of source as unknown as AsyncIterable<Uint8Array>) {
+      bytesRead += chunk.byteLength;
+      if (bytesRead > limit.maxBytes) throw payloadTooLarge(limit.message); // leaving the loop cancels the source
+      yield chunk;
+    }
+  }
+  // ReadableStream.from (Node ≥ 20.6 and yoga's ponyfill alike) is not in TypeScript's DOM lib yet.
+  const Streams = fetchAPI.ReadableStream as unknown as { from(iterable: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> };
+  const body = Streams.from(counted());
+  return new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, signal: request.signal, body, duplex: 'half' } as RequestInit);
+}
+
+export interface BodySizeOptions extends LimitsOptions {
+  /** The limit of multipart uploads: src/media/upload-parser.ts's uploadBodyLimit (MEDIA_MAX_BYTES and the form). */
+  upload: BodyLimit;
+}
+
+/**
+ * The one body-size limit: multipart uploads get `upload`, every other body MAX_BODY_BYTES, and past either the answer
+ * is 413 PAYLOAD_TOO_LARGE (capRequestBody). It replaces yoga's `maxRequestBodySize` (createApp passes `false`), which
+ * wraps every body in a counting stream pipeline even when Content-Length already bounds it. It must come after the
+ * plugins that choose a request parser (the multipart one), since it wraps whichever parser they chose.
+ */
+export function useBodySizeLimit({ limits, exposeLimits, upload }: BodySizeOptions): Plugin {
+  const other: BodyLimit = {
+    maxBytes: limits.maxBodyBytes,
+    message: exposeLimits ? `The request body is larger than ${limits.maxBodyBytes} bytes.` : 'The request body is too large.',
+  };
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
-      const contentLength = request.headers.get('content-length');
-      if (contentLength !== null) {
-        if (!CONTENT_LENGTH.test(contentLength)) {
-          throw createGraphQLError('Content-Length header is invalid.', { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } });
-        }
-        if (Number(contentLength) > limit) throw tooLarge();
-        return; // bounded by the declared length
-      }
-      if (!requestParser || request.body === null) return;
-      const original = requestParser;
-      setRequestParser((req) => {
-        const body = req.body;
-        if (!body) return original(req);
-        // As yoga: the platform's TransformStream for a native body, the fetch API's for a ponyfilled one.
-        const Transform = body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
-        let bytesRead = 0;
-        const limited = body.pipeThrough(
-          new Transform<Uint8Array, Uint8Array>({
-            transform(chunk, controller) {
-              bytesRead += chunk.byteLength;
-              if (bytesRead > limit) {
-                controller.error(tooLarge());
-                return;
-              }
-              controller.enqueue(chunk);
-            },
-          }),
-        );
-        return original(
-          new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: limited, duplex: 'half' } as RequestInit),
-        );
-      });
+      const capped = capRequestBody(request, isMultipartUpload(request) ? upload : other, fetchAPI);
+      // yoga hands its parser the very request it gave this hook; the parser reads the counted one instead.
+      if (capped !== request && requestParser) setRequestParser(() => requestParser(capped));
     },
   };
 }
 
-/** All limits, in the order they apply: body size, tokens (parse), depth and aliases (validate), cost and calls (execute). */
+/**
+ * The operation limits, in the order they apply: tokens (parse), depth and aliases (validate), cost and calls (execute).
+ * The body size (useBodySizeLimit) is separate, as it must follow the plugins that choose a request parser.
+ */
 export function useLimits(options: LimitsOptions): Plugin[] {
-  return [useBodyLimit(options), useMaxTokens(options), useDepthAndAliases(options), useOperationBudget(options)];
+  return [useMaxTokens(options), useDepthAndAliases(options), useOperationBudget(options)];
 }

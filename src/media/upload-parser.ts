@@ -2,8 +2,9 @@
 //
 // yoga's own multipart parser calls `request.formData()`, which buffers every file whole in memory. This plugin
 // replaces it for multipart requests:
-// - limits are checked before reading (Content-Length) and while reading (bytes counted as they arrive): once the
-//   file passes `maxFileBytes` the body is no longer read and the request fails with 413 at once;
+// - the whole body is bounded by src/limits.ts's body-size limit (uploadBodyLimit: the file limit plus room for the
+//   form), before reading when Content-Length declares it; this parser counts the file's own bytes as they arrive:
+//   once the file passes `maxFileBytes` the body is no longer read and the request fails with 413 at once;
 // - `operations` must come first, then `map`, then exactly one file (a second file, an unknown field or a file not
 //   named in `map` is a 400); each text field is bounded;
 // - the file part is piped through a byte counter into a private temp file under os.tmpdir(), with backpressure, so
@@ -21,6 +22,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Busboy from '@fastify/busboy';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
+import { type BodyLimit, isMultipartUpload, payloadTooLarge } from '../limits.ts';
 
 export interface UploadLimits {
   /** Largest file accepted (MEDIA_MAX_BYTES). */
@@ -42,18 +44,12 @@ const FILE_NAME_FALLBACK = 'upload';
 /** Temp files carry the process id, so a process (or a test) can tell its own files apart. */
 export const TEMP_FILE_PREFIX = `bird-graphql-upload-${process.pid}-`;
 
-/** The largest multipart request body these limits allow. */
-export function maxUploadRequestBytes(limits: UploadLimits): number {
-  return limits.maxFileBytes + 2 * limits.maxFieldBytes + FRAMING_BYTES;
-}
-
-export function isMultipartRequest(request: Request): boolean {
-  return request.method === 'POST' && (request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data');
+/** The body-size limit of a multipart request (src/limits.ts's useBodySizeLimit): the largest body these limits allow. */
+export function uploadBodyLimit(limits: UploadLimits): BodyLimit {
+  return { maxBytes: limits.maxFileBytes + 2 * limits.maxFieldBytes + FRAMING_BYTES, message: fileTooLargeMessage(limits.maxFileBytes) };
 }
 
 const badRequest = (message: string) => createGraphQLError(message, { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } });
-const tooLarge = (message: string) =>
-  createGraphQLError(message, { extensions: { http: { status: 413 }, code: 'REQUEST_ENTITY_TOO_LARGE' } });
 
 export interface ParseUploadOptions {
   limits: UploadLimits;
@@ -74,18 +70,13 @@ interface SpooledPart {
 /**
  * Parses one GraphQL multipart request into GraphQL params with the uploaded file (a disk-backed `File`) placed at
  * its `map` paths. Rejects with a GraphQLError carrying an HTTP status (400 or 413); on rejection no temp file is
- * left behind.
+ * left behind. The request's body must already be capped to uploadBodyLimit (src/limits.ts's capRequestBody, which
+ * useBodySizeLimit applies): this parser bounds the file and the text fields, not the whole body.
  */
 export async function parseUploadRequest(request: Request, options: ParseUploadOptions): Promise<GraphQLParams> {
   const { limits } = options;
-  const maxRequestBytes = maxUploadRequestBytes(limits);
   const contentType = request.headers.get('content-type') ?? '';
   if (!/;\s*boundary=/i.test(contentType)) throw badRequest('A multipart request needs a Content-Type with a boundary.');
-  const declaredLength = request.headers.get('content-length');
-  if (declaredLength !== null) {
-    if (!/^\d+$/.test(declaredLength)) throw badRequest('Content-Length header is invalid.');
-    if (Number(declaredLength) > maxRequestBytes) throw tooLarge(fileTooLargeMessage(limits.maxFileBytes));
-  }
   if (request.body === null) throw badRequest('The multipart request has no body.');
 
   let failure: Error | undefined;
@@ -127,7 +118,7 @@ export async function parseUploadRequest(request: Request, options: ParseUploadO
 
   busboy.on('field', (name: string, value: string, _nameTruncated: boolean, valueTruncated: boolean) => {
     if (failure) return;
-    if (valueTruncated) return fail(tooLarge(`The "${name}" field is larger than ${limits.maxFieldBytes} bytes.`));
+    if (valueTruncated) return fail(payloadTooLarge(`The "${name}" field is larger than ${limits.maxFieldBytes} bytes.`));
     if (name === 'operations') {
       if (operations) return fail(badRequest('The "operations" field appears twice.'));
       const parsed = parseJson(value);
@@ -168,7 +159,7 @@ export async function parseUploadRequest(request: Request, options: ParseUploadO
         size += chunk.byteLength;
         if (size <= limits.maxFileBytes) return callback(null, chunk);
         // Recorded before the streams are torn down, so this (not the parser's "unexpected end") is the answer.
-        const error = tooLarge(fileTooLargeMessage(limits.maxFileBytes));
+        const error = payloadTooLarge(fileTooLargeMessage(limits.maxFileBytes));
         fail(error);
         callback(error);
       },
@@ -191,12 +182,9 @@ export async function parseUploadRequest(request: Request, options: ParseUploadO
   busboy.on('fieldsLimit', tooMany('form fields'));
   busboy.on('partsLimit', tooMany('form parts'));
 
-  // Counts every byte of the body (framing included), so a body without Content-Length is bounded too.
-  let received = 0;
+  // busboy parses Buffers; the body's chunks may be plain Uint8Arrays (wrapped, not copied).
   async function* bytes(): AsyncGenerator<Buffer> {
     for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-      received += chunk.byteLength;
-      if (received > maxRequestBytes) throw tooLarge(fileTooLargeMessage(limits.maxFileBytes));
       yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     }
   }
@@ -288,21 +276,19 @@ export interface MultipartUploadsOptions {
 
 /**
  * The yoga plugin: multipart POSTs are parsed by parseUploadRequest instead of yoga's buffering parser, and their temp
- * files are removed when the response is ready. Other bodies are bounded elsewhere (MAX_BODY_BYTES, src/limits.ts);
- * yoga's own `maxRequestBodySize` must be at least maxUploadRequestBytes() for uploads to pass at all.
+ * files are removed when the response is ready. src/limits.ts's useBodySizeLimit, placed after this plugin, caps the
+ * body this parser reads to uploadBodyLimit().
  */
 export function useMultipartUploads(options: MultipartUploadsOptions): Plugin {
   const tempFiles = new WeakMap<Request, Set<string>>();
   return {
     onRequestParse({ request, setRequestParser }) {
-      if (!isMultipartRequest(request)) return;
+      if (!isMultipartUpload(request)) return;
       const track = (path: string) => {
         let paths = tempFiles.get(request);
         if (!paths) tempFiles.set(request, (paths = new Set()));
         paths.add(path);
       };
-      // The request yoga hands the parser may be wrapped in its own byte counter (maxRequestBodySize), which is at
-      // least this plugin's limit; parsing it keeps both bounds.
       setRequestParser((parsed) =>
         parseUploadRequest(parsed, { limits: options.limits, ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }), track }),
       );

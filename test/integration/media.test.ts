@@ -332,7 +332,7 @@ describe('limits', () => {
     const mediaBefore = small.emulator.store.media.size;
     const { status, json } = await uploadMedia({ workspaceId: WS, channelId: WHATSAPP }, { bytes: bytesOf(64 * 1024), type: 'image/png' }, { s: small });
     expect(status).toBe(413);
-    expect(json.errors).toEqual([{ message: 'The file is larger than the 1024-byte upload limit.', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }]);
+    expect(json.errors).toEqual([{ message: 'The file is larger than the 1024-byte upload limit.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }]);
     expect(routes(small)).toEqual([]);
     expect(small.emulator.store.media.size).toBe(mediaBefore);
     expect(await ownTempFiles()).toEqual([]);

@@ -5,7 +5,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type UploadLimits, parseUploadRequest } from '../../src/media/upload-parser.ts';
+import { capRequestBody } from '../../src/limits.ts';
+import { type UploadLimits, parseUploadRequest, uploadBodyLimit } from '../../src/media/upload-parser.ts';
 
 const BOUNDARY = 'test-boundary-7d1f';
 const OPERATIONS = JSON.stringify({ query: 'mutation($f: File!) { upload(file: $f) }', variables: { input: { file: null } } });
@@ -43,10 +44,11 @@ function form(fileBytes: Buffer, parts: { before?: string; after?: string; name?
   ]);
 }
 
+/** Parses as the app does: the body capped to the upload request limit (src/limits.ts), then the upload parser. */
 async function parse(req: Request, limits: UploadLimits = LIMITS) {
   const tracked: string[] = [];
   try {
-    const params = await parseUploadRequest(req, { limits, tmpDir: dir, track: (path) => tracked.push(path) });
+    const params = await parseUploadRequest(capRequestBody(req, uploadBodyLimit(limits)), { limits, tmpDir: dir, track: (path) => tracked.push(path) });
     return { params, tracked };
   } catch (error) {
     return { error: error as Error & { extensions?: { http?: { status?: number }; code?: string } }, tracked };
@@ -142,7 +144,7 @@ describe('parseUploadRequest', () => {
     });
     const result = await parse(request(body));
     expect(statusOf(result)).toBe(413);
-    expect(result.error?.extensions?.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+    expect(result.error?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
     // The limit is 1 KiB of a 10 MiB body. What was pulled past it is the streams' read-ahead, which depends on the
     // Node version (its default high-water mark grew from 16 KiB to 64 KiB in Node 22): bounded, and a tiny fraction
     // of the body, but not a fixed number.
