@@ -61,8 +61,9 @@ export const builder = new SchemaBuilder<{
 }>({
   // Directives first and Relay after Federation, as in Pothos's federation example; Errors wraps mutation payloads.
   plugins: [DirectivePlugin, FederationPlugin, RelayPlugin, DataloaderPlugin, ErrorsPlugin, ComplexityPlugin],
-  // Field costs only (connection pages multiply their selection); src/limits.ts enforces MAX_COST before execution,
-  // with the caller's variables, so no limit is set here.
+  // Field costs only (connection pages multiply their selection). src/limits.ts enforces MAX_COST with this plugin's
+  // complexityFromQuery before execution, not with its `limit`: that one runs inside each root resolver (one error per
+  // root field, masked), never sees `_entities`, and would let a root field call Bird before a sibling is refused.
   complexity: { fieldComplexity },
   // Mutations list their error result types themselves (src/schema/mutation-errors.ts); nothing is implicit.
   errors: { defaultTypes: [] },

@@ -108,15 +108,13 @@ function fieldArgs(field: GraphQLField<unknown, unknown>, node: FieldNode, varia
 }
 
 /**
- * An upper bound of the upstream calls of a selection (loaders batch and dedupe, so real runs make fewer), and its
- * cost by the same rule as Pothos complexity (each field 1, times the multipliers above it).
+ * An upper bound of the upstream calls of a selection (loaders batch and dedupe, so real runs make fewer). The cost is
+ * not counted here: Pothos complexity measures it (estimateOperation), so there is one rule for it.
  */
-function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQLNamedType, multiplier: number): OperationEstimate {
+function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQLNamedType, multiplier: number): number {
   let total = 0;
-  let cost = 0;
-  const add = (inner: OperationEstimate) => {
-    total += inner.upstreamCalls;
-    cost += inner.cost;
+  const add = (inner: number) => {
+    total += inner;
   };
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
@@ -127,7 +125,6 @@ function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQL
       const inner = selectionMultiplier(field, args);
       const own = callsPerParent(field, type, type === walk.mutation);
       total += multiplier * own * (field.name === '_entities' || field.name === 'nodes' ? inner : 1);
-      cost += multiplier;
       if (selection.selectionSet) add(walkSelection(walk, selection.selectionSet, getNamedType(field.type), multiplier * inner));
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const narrowed = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : type;
@@ -138,13 +135,13 @@ function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQL
       if (fragment && narrowed) add(walkSelection(walk, fragment.selectionSet, narrowed, multiplier));
     }
   }
-  return { upstreamCalls: total, cost };
+  return total;
 }
 
-export interface OperationEstimate {
-  cost: number;
-  upstreamCalls: number;
-}
+export type OperationEstimate =
+  | { cost: number; upstreamCalls: number }
+  /** An argument the schema maps (a global ID) is malformed: Pothos cannot price the operation, so it does not run. */
+  | { invalidArgument: GraphQLError };
 
 /**
  * Cost and upstream calls of the operation that will run, from the document and the caller's variables, before any
@@ -171,14 +168,17 @@ export function estimateOperation(
     definitions: document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION || d === operation),
   };
   const walk: Walk = { schema, fragments, variables: coerced.coerced, mutation: schema.getMutationType() ?? null };
-  const estimate = walkSelection(walk, operation.selectionSet, root, 1);
+  const upstreamCalls = walkSelection(walk, operation.selectionSet, root, 1);
+  let cost: number;
   try {
-    return { ...estimate, cost: complexityFromQuery(single, { schema, variables: rawVariables ?? {} }).complexity };
-  } catch {
-    // Pothos maps arguments through their input mappings (global IDs are decoded), so a malformed argument throws
-    // here; execution refuses it too, but sibling fields would still run, so the walk's own cost stands in.
-    return estimate;
+    cost = complexityFromQuery(single, { schema, variables: rawVariables ?? {} }).complexity;
+  } catch (error) {
+    // Pothos maps arguments through their input mappings (global IDs are decoded), so a malformed one throws here.
+    // Unpriced, the operation does not run: its siblings could cost anything. The mapping's own error (BAD_USER_INPUT
+    // "Invalid ID.") is the answer, as for a variable that does not coerce; anything else is masked.
+    return { invalidArgument: error instanceof GraphQLError ? error : new GraphQLError('Invalid argument.', { originalError: error as Error }) };
   }
+  return { cost, upstreamCalls };
 }
 
 function limitError(code: string, message: string, exposed: Record<string, number> | undefined): GraphQLError {
@@ -300,7 +300,9 @@ function useOperationBudget({ limits, exposeLimits }: LimitsOptions): Plugin {
       const estimate = estimates.get(args.schema, args.document, args.operationName, args.variableValues as Record<string, unknown>);
       if (!estimate) return;
       let error: GraphQLError | undefined;
-      if (estimate.cost > limits.maxCost) {
+      if ('invalidArgument' in estimate) {
+        error = estimate.invalidArgument;
+      } else if (estimate.cost > limits.maxCost) {
         error = limitError(
           LIMIT_ERROR_CODES.cost,
           exposeLimits ? `The operation's estimated cost ${estimate.cost} exceeds ${limits.maxCost}; request smaller pages.` : 'The operation is too expensive; request smaller pages.',
