@@ -1,6 +1,6 @@
 // Wire types exactly as Bird's REST API sends and receives them (camelCase JSON); the backing models of the graph.
 //
-// These mirror ../shared/bird-api.md (and Bird's OpenAPI document for sending). Optional fields are optional because
+// These mirror Bird's docs (docs.bird.com; the send schema is committed in src/emulator/openapi/). Optional fields are optional because
 // Bird omits them; `null` appears where Bird documents a nullable field. Nothing here knows HTTP or GraphQL.
 
 export type Uuid = string;

@@ -118,25 +118,17 @@ export function pageOptions(query: Query, maxLimit: number): PageOptions {
   return options;
 }
 
-/** First index whose key is greater than `key` in an ascending array. */
-function upperBound<T>(sorted: readonly T[], keyOf: (t: T) => SortKey, key: SortKey): number {
+/**
+ * Binary search in an ascending array: the first index whose key is greater than `key` (`after`), or greater than or
+ * equal to it (`atOrAfter`).
+ */
+function boundOf<T>(sorted: readonly T[], keyOf: (t: T) => SortKey, key: SortKey, bound: 'after' | 'atOrAfter'): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareKeys(keyOf(sorted[mid] as T), key) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index whose key is >= `key` in an ascending array. */
-function lowerBound<T>(sorted: readonly T[], keyOf: (t: T) => SortKey, key: SortKey): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKeys(keyOf(sorted[mid] as T), key) < 0) lo = mid + 1;
+    const order = compareKeys(keyOf(sorted[mid] as T), key);
+    if (order < 0 || (order === 0 && bound === 'after')) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -158,7 +150,7 @@ export function keysetPage<T, R = T>(
   let last: T | undefined;
   let more = false;
   if (options.reverse) {
-    for (let i = options.after ? upperBound(sorted, keyOf, options.after) : 0; i < sorted.length; i++) {
+    for (let i = options.after ? boundOf(sorted, keyOf, options.after, 'after') : 0; i < sorted.length; i++) {
       const item = sorted[i] as T;
       if (!accept(item)) continue;
       if (results.length === options.limit) {
@@ -169,7 +161,7 @@ export function keysetPage<T, R = T>(
       last = item;
     }
   } else {
-    for (let i = (options.after ? lowerBound(sorted, keyOf, options.after) : sorted.length) - 1; i >= 0; i--) {
+    for (let i = (options.after ? boundOf(sorted, keyOf, options.after, 'atOrAfter') : sorted.length) - 1; i >= 0; i--) {
       const item = sorted[i] as T;
       if (!accept(item)) continue;
       if (results.length === options.limit) {
@@ -193,7 +185,7 @@ export function insertSorted<T>(sorted: T[], item: T, keyOf: (t: T) => SortKey):
     sorted.push(item);
     return;
   }
-  sorted.splice(upperBound(sorted, keyOf, key), 0, item);
+  sorted.splice(boundOf(sorted, keyOf, key, 'after'), 0, item);
 }
 
 export const byCreatedAt = (t: { createdAt: string; id: string }): SortKey => [t.createdAt, t.id];

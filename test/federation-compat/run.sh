@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Apollo's subgraph compatibility suite against products.ts (our stack) in a private network namespace; exits with jest's code.
 #
-# Recipe of ../shared/VERIFY.md (b3): users and inventory are the suite's own subgraphs, products is ours, and an
+# Apollo's subgraph compatibility suite without Docker or rover: users and inventory are the suite's own subgraphs, products is ours, and an
 # in-process ApolloGateway stands in for the router on :4000 (a port the suite hard-codes). Everything runs inside
 # `unshare -n`, so port 4000 on the host may be busy and nothing here can reach or disturb the host network.
 set -euo pipefail

@@ -54,7 +54,7 @@ const EMAIL = { contacts: [{ identifierValue: 'ada@example.com' }] };
 
 /**
  * The wire content must be what Bird's OpenAPI CreateMessage accepts and what the emulator accepts (202). Bird's
- * own TypeAction accepts no permission-request body at all (see toWirePermissionRequest), so that one is checked
+ * own TypeAction accepts no permission-request body at all (the emulator's `action-body-shape` departure), so that one is checked
  * against the emulator only.
  */
 function expectAccepted(wire: { body?: MessageBody; template?: MessageTemplate }, channel: 'whatsapp' | 'email' = 'whatsapp') {
