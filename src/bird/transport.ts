@@ -13,7 +13,7 @@ import {
   transportCodeOf,
   validationDetailsOf,
 } from './errors.ts';
-import { RetryBudget, isIdempotent, parseRetryAfter, resolveRetryPolicy, retryDelay, wasNeverSent } from './retry.ts';
+import { RetryBudget, isIdempotent, outcomeOf, parseRetryAfter, resolveRetryPolicy, retryDelay } from './retry.ts';
 import type { FailureKind, RetryPolicy } from './retry.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -355,14 +355,14 @@ function transportFailure({ spec, idempotent, policy, scope }: ActiveCall, error
       route: spec.route,
       attempts,
       // Not sent at all (connection never made) → known not processed; anything later may have been.
-      outcomeUnknown: !idempotent && !wasNeverSent(policy, code),
+      outcomeUnknown: !idempotent && outcomeOf(policy, { kind: 'transport', code }) === 'unknown',
       cause: error,
     }),
   };
 }
 
 /** A non-2xx answer: its body is read (capped) for Bird's `{code, message, details}`, then released. */
-async function statusFailure({ spec, idempotent }: ActiveCall, response: Dispatcher.ResponseData, attempts: number): Promise<Failure> {
+async function statusFailure({ spec, idempotent, policy }: ActiveCall, response: Dispatcher.ResponseData, attempts: number): Promise<Failure> {
   const { statusCode: status, headers } = response;
   let body: unknown;
   try {
@@ -383,7 +383,7 @@ async function statusFailure({ spec, idempotent }: ActiveCall, response: Dispatc
     ...(body === undefined ? {} : { body }),
     ...(details === undefined ? {} : { details }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    outcomeUnknown: !idempotent && status >= 500,
+    outcomeUnknown: !idempotent && outcomeOf(policy, { kind: 'status', status }) === 'unknown',
     method: spec.method,
     route: spec.route,
     attempts,
