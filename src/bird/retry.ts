@@ -88,12 +88,13 @@ export function wasNeverSent(policy: RetryPolicy, code: string | undefined): boo
  * - `rejected`: Bird answered with one of its documented refusals (`rejectedStatuses`);
  * - `unknown`: any other answer (a redirect, any other 4xx, a 5xx) or a failure after the connection was made:
  *   Bird received the request and may have acted on it.
- * A `final` failure (an abort, an unusable 2xx) is classified where it happens: it depends on whether a request
- * was in flight.
+ * A `final` failure (an abort in flight, an unusable 2xx) is `unknown` here; an abort before any request is
+ * classified where it happens.
  */
 export type RequestOutcome = 'not-processed' | 'rejected' | 'unknown';
 
-export function outcomeOf(policy: RetryPolicy, failure: Exclude<FailureKind, { kind: 'final' }>): RequestOutcome {
+export function outcomeOf(policy: RetryPolicy, failure: FailureKind): RequestOutcome {
+  if (failure.kind === 'final') return 'unknown';
   if (failure.kind === 'transport') return wasNeverSent(policy, failure.code) ? 'not-processed' : 'unknown';
   if (policy.unprocessedStatuses.includes(failure.status)) return 'not-processed';
   return policy.rejectedStatuses.includes(failure.status) ? 'rejected' : 'unknown';
