@@ -208,7 +208,16 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       const credential = parseAuthorization(request.headers.get('authorization')) ?? serverKey;
       const hooks = observability.contextHooks(request);
       return {
-        bird: bindBird(bird, { credential, requestId, signal: request.signal, onEvent: hooks.onEvent, missingCredential }),
+        bird: bindBird(bird, {
+          credential,
+          requestId,
+          signal: request.signal,
+          onEvent: hooks.onEvent,
+          missingCredential,
+          // The hard runtime cap behind the estimate, and one request's share of the connections.
+          maxCalls: config.limits.maxUpstreamCalls,
+          maxInFlight: config.bird.maxInFlightPerRequest,
+        }),
         onBatch: hooks.onBatch,
         requestId,
         organizationId: config.bird.organizationId,

@@ -15,6 +15,8 @@ export const PUBLIC_ERROR_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'UPSTREAM_UNAVAILABLE',
+  // The same code as the pre-execution estimate's (src/limits.ts): the operation needs more Bird calls than allowed.
+  'UPSTREAM_BUDGET_EXCEEDED',
 ] as const;
 export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
 
@@ -58,6 +60,12 @@ export function fromBirdError(error: BirdError): { code: PublicErrorCode; messag
     }
     case 'CONFLICT':
       return { code: 'CONFLICT', message: 'Bird refused the request because of a conflicting state.', extensions: {} };
+    case 'CALL_BUDGET_EXCEEDED':
+      return {
+        code: 'UPSTREAM_BUDGET_EXCEEDED',
+        message: 'The operation made as many calls to Bird as one request may; request smaller pages or fewer nested lists.',
+        extensions: {},
+      };
     default:
       return { code: 'UPSTREAM_UNAVAILABLE', message: 'Bird is unavailable or answered unexpectedly.', extensions: {} };
   }

@@ -15,7 +15,9 @@ export type BirdErrorCode =
   | 'TIMEOUT'
   | 'NETWORK'
   | 'BAD_RESPONSE'
-  | 'INVALID_ID';
+  | 'INVALID_ID'
+  /** The request spent its budget of upstream calls (MAX_UPSTREAM_CALLS): refused before anything was sent. */
+  | 'CALL_BUDGET_EXCEEDED';
 
 export interface BirdErrorInit {
   code: BirdErrorCode;
