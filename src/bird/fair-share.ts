@@ -48,9 +48,9 @@ export class FairShare {
 
   /** A place, as soon as one is free for this key; rejects with the signal's reason when it aborts first. */
   acquire(key: string, signal: AbortSignal): Promise<Release> {
+    if (signal.aborted) return Promise.reject(signal.reason);
     const now = this.tryAcquire(key);
     if (now) return Promise.resolve(now);
-    if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = {
         key,

@@ -99,23 +99,28 @@ class MethodPacer {
     if (signal.aborted) throw signal.reason;
     const { slotMs, perSlot } = this.#plan;
     let line = this.#lines.get(bucket);
+    let first = false;
     if (!line) {
-      // Nobody in line: the current slot, at once.
+      // Nobody in line: this caller tries the current slot at once, holding the line so that callers arriving
+      // meanwhile queue behind it (first come, first served).
+      line = { waiters: [], fullUntil: 0, pumping: true };
+      this.#lines.set(bucket, line);
       const slot = Math.floor(this.now() / slotMs);
-      if (await this.#take(`${bucket}:${slot}`)) {
+      const granted = await this.#take(`${bucket}:${slot}`);
+      if (granted || signal.aborted) {
+        this.#handOver(bucket, line);
         if (signal.aborted) throw signal.reason;
         return undefined;
       }
-      line = this.#lines.get(bucket);
-      if (!line) {
-        line = { waiters: [], fullUntil: (slot + 1) * slotMs, pumping: false };
-        this.#lines.set(bucket, line);
-      }
+      line.fullUntil = (slot + 1) * slotMs;
+      line.pumping = false;
+      first = true;
     }
     // Our place in line: the callers ahead each need a share of a slot, after the slot that is full now.
-    const estimateMs = Math.max(0, line.fullUntil - this.now()) + Math.floor(line.waiters.length / perSlot) * slotMs;
+    const ahead = first ? 0 : line.waiters.length;
+    const estimateMs = Math.max(0, line.fullUntil - this.now()) + Math.floor(ahead / perSlot) * slotMs;
     if (estimateMs > 0 && estimateMs >= maxWaitMs) {
-      if (line.waiters.length === 0 && !line.pumping) this.#lines.delete(bucket);
+      if (first) this.#handOver(bucket, line);
       return Math.ceil(estimateMs);
     }
     const joined = line;
@@ -139,9 +144,17 @@ class MethodPacer {
       // Others (other replicas, a slower Bird) may take the slots we counted on: the wait never outlasts maxWaitMs.
       const timer = setTimeout(() => waiter.settle(this.#plan.slotMs), maxWaitMs);
       signal.addEventListener('abort', onAbort, { once: true });
-      joined.waiters.push(waiter);
+      if (first) joined.waiters.unshift(waiter);
+      else joined.waiters.push(waiter);
       if (!joined.pumping) void this.#pump(bucket, joined);
     });
+  }
+
+  /** The line's first caller is done with it: the pump serves whoever queued meanwhile, or the line goes. */
+  #handOver(bucket: string, line: Line): void {
+    line.pumping = false;
+    if (line.waiters.length > 0) void this.#pump(bucket, line);
+    else if (this.#lines.get(bucket) === line) this.#lines.delete(bucket);
   }
 
   /** Serves one bucket's line until it is empty: the first waiter takes a point of the current slot, or waits for the next. */

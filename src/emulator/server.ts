@@ -66,6 +66,8 @@ export interface RequestLogEntry {
   status: number;
   /** The x-request-id header if sent. */
   requestId?: string;
+  /** When the request arrived, in epoch ms by the emulator's clock (per-second counts prove pacing). */
+  at: number;
 }
 
 export interface Emulator {
@@ -575,7 +577,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const query = parseQuery(q === -1 ? '' : rawUrl.slice(q + 1));
     const match = router.match(method, path);
     const requestId = req.headers['x-request-id'];
-    const entry: RequestLogEntry = { method, route: match ? match.route.key : 'UNMATCHED', path, query, status: 0 };
+    const entry: RequestLogEntry = { method, route: match ? match.route.key : 'UNMATCHED', path, query, status: 0, at: now() };
     if (typeof requestId === 'string') entry.requestId = requestId;
     if (record) requests.push(entry);
     if (options.log) {

@@ -233,7 +233,7 @@ describe('routing and the request log', () => {
     const res = await get(e, '/nowhere', { query: { a: 1 } });
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('NotFound');
-    expect(e.requests).toEqual([{ method: 'GET', route: 'UNMATCHED', path: '/nowhere', query: { a: '1' }, status: 404 }]);
+    expect(e.requests).toEqual([{ method: 'GET', route: 'UNMATCHED', path: '/nowhere', query: { a: '1' }, status: 404, at: expect.any(Number) }]);
   });
 
   it('query keys named like Object.prototype members are plain keys', async () => {
