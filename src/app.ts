@@ -9,7 +9,7 @@ import type { BirdClient, Credential } from './bird/client.ts';
 import { bindBird } from './bird/handle.ts';
 import { ACCESS_TOKEN_PATTERN, type Config } from './config.ts';
 import { type Context, missingCredential } from './context.ts';
-import { maskError } from './errors.ts';
+import { maskError, useCallBudgetOutcome } from './errors.ts';
 import { useBodySizeLimit, useLimits } from './limits.ts';
 import { useMediaDownloadRoute } from './media/download-route.ts';
 import { createMediaLinkIssuer } from './media/links.ts';
@@ -192,6 +192,7 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       // sends it after a preflight, which the CORS allowlist answers.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...useLimits({ limits: config.limits, exposeLimits: !config.production }),
+      useCallBudgetOutcome(),
       ...introspectionPlugins(config),
       ...persistedOperationsPlugins(config),
       // Apollo Federation inline traces: `extensions.ftv1` only when a router asks (apollo-federation-include-trace:

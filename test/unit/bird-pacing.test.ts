@@ -5,30 +5,13 @@ import type { BirdClient, CallOptions } from '../../src/bird/client.ts';
 import { BirdError } from '../../src/bird/errors.ts';
 import { createPacer, rateBucketOf, slotPlan } from '../../src/bird/pacing.ts';
 import { startEmulator } from '../../src/emulator/server.ts';
-import type { Emulator, RequestLogEntry } from '../../src/emulator/server.ts';
+import type { Emulator } from '../../src/emulator/server.ts';
 import { SEED } from '../../src/emulator/seed.ts';
+import { busiestSecond, perSecond } from '../upstream-counts.ts';
 
 const WS = SEED.workspaces.main.id;
 const call: CallOptions = { credential: { scheme: 'AccessKey', token: SEED.accessKeys.demo } };
 const forever = new AbortController().signal;
-
-/** The most events in any window of one second, over sorted epoch-ms timestamps. */
-export function busiestSecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let start = 0, end = 0; end < sorted.length; end++) {
-    while ((sorted[end] as number) - (sorted[start] as number) >= 1000) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
-}
-
-/** Requests per epoch second, by the emulator's own clock: what its fixed-window limiter counts. */
-export function perSecond(entries: readonly RequestLogEntry[]): number[] {
-  const counts = new Map<number, number>();
-  for (const entry of entries) counts.set(Math.floor(entry.at / 1000), (counts.get(Math.floor(entry.at / 1000)) ?? 0) + 1);
-  return [...counts.entries()].sort(([a], [b]) => a - b).map(([, count]) => count);
-}
 
 describe('slotPlan', () => {
   it("cuts Bird's limits into slots that keep every second within them", () => {
