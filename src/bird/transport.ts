@@ -167,7 +167,7 @@ export function headerValue(header: string | string[] | undefined): string | und
  * Reads a body up to `limit` bytes; `undefined` when it is larger. Leaving the loop early makes the iterator destroy
  * the stream, which releases (closes) the connection instead of leaving it held.
  */
-async function readAtMost(body: Readable, limit: number): Promise<Buffer | undefined> {
+export async function readAtMost(body: Readable, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -182,7 +182,7 @@ async function readAtMost(body: Readable, limit: number): Promise<Buffer | undef
  * Releases a body we will not read. undici's body reports an early destroy as an 'error' (RequestAbortedError); with
  * no listener that would crash the process, so one is attached first. The socket is closed, not reused.
  */
-function discard(body: Readable): void {
+export function discard(body: Readable): void {
   if (body.destroyed) return;
   body.on('error', () => {});
   body.destroy();
@@ -578,6 +578,8 @@ export interface Transport {
   readonly apiOrigin: string;
   readonly mediaOrigin: string;
   readonly userAgent: string;
+  /** The deadline of one call (a media download's whole redirect chain shares it). */
+  readonly deadlineMs: number;
   readonly uploadDeadlineMs: number;
   /**
    * Runs one logical call: attempts under the retry policy, waits, the deadline. Every response body is consumed on
@@ -670,6 +672,7 @@ export function createTransport(options: BirdClientOptions): Transport {
     apiOrigin,
     mediaOrigin,
     userAgent: settings.userAgent,
+    deadlineMs: settings.deadlineMs,
     uploadDeadlineMs: settings.uploadDeadlineMs,
     mediaRedirectOrigins: Object.freeze([...(options.mediaRedirectOrigins ?? [])].map((origin) => new URL(origin).origin)),
     execute(spec, call, onSuccess) {

@@ -254,8 +254,9 @@ describe('routing and the request log', () => {
         query: { platform: ['sms', 'email'], limit: '5' },
         status: 200,
         requestId: 'req-1',
+        at: expect.any(Number),
       },
-      { method: 'GET', route: 'GET /workspaces/:ws/channels', path: `/workspaces/${WS}/channels`, query: {}, status: 401 },
+      { method: 'GET', route: 'GET /workspaces/:ws/channels', path: `/workspaces/${WS}/channels`, query: {}, status: 401, at: expect.any(Number) },
     ]);
     const log = JSON.stringify(e.requests);
     expect(log).not.toContain(KEY);
