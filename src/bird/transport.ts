@@ -3,7 +3,6 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { Coalescer, credentialId } from './coalesce.ts';
 import {
@@ -17,8 +16,8 @@ import {
 } from './errors.ts';
 import { RetryBudget, isIdempotent, outcomeOf, parseRetryAfter, resolveRetryPolicy, retryDelay } from './retry.ts';
 import type { FailureKind, RetryPolicy } from './retry.ts';
-import { FairShare } from './fair-share.ts';
-import type { Release } from './fair-share.ts';
+import type { FairShare, Release } from './fair-share.ts';
+import { createPools } from './pools.ts';
 import { BIRD_RATE_LIMITS, createPacer, rateBucketOf } from './pacing.ts';
 import type { Pacer, PacingLimits } from './pacing.ts';
 
@@ -92,7 +91,7 @@ export interface BirdClientOptions {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** The options' timeouts, sizes and user agent, each resolved to the given value or its default. */
-type TransportSettings = Required<
+export type TransportSettings = Required<
   Pick<
     BirdClientOptions,
     'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'deadlineMs' | 'uploadDeadlineMs' | 'connections' | 'maxResponseSize' | 'userAgent'
@@ -120,8 +119,6 @@ export const CLIENT_DEFAULTS = Object.freeze({
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
 /** Error bodies are read only for their `{code, message, details}`. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
-/** Upload targets are storage hosts chosen by Bird; keep at most this many pools for them (oldest closed first). */
-const MAX_UPLOAD_POOLS = 4;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Headers
@@ -205,65 +202,6 @@ export async function readJson<T>(response: Dispatcher.ResponseData, isShape: Sh
   }
   if (!isShape(value)) throw new UnexpectedResponse('response has an unexpected shape');
   return value;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Pools: one per origin, shared by every call
-// ---------------------------------------------------------------------------------------------------------------
-
-/** An origin's connections and the fair share of them: at most `connections` calls in flight, so the pool never queues. */
-interface OriginPool {
-  pool: Pool;
-  share: FairShare;
-  close(): Promise<void>;
-}
-
-interface Pools {
-  poolFor(origin: string): OriginPool;
-  close(): Promise<void>;
-}
-
-/** Fixed pools for Bird's own origins; upload and redirect targets get pools of their own, least recently used closed first. */
-function createPools(settings: TransportSettings, perCredential: number, fixedOrigins: readonly string[]): Pools {
-  const newPool = (origin: string): OriginPool => {
-    const pool = new Pool(origin, {
-      connections: settings.connections,
-      connectTimeout: settings.connectTimeoutMs,
-      headersTimeout: settings.headersTimeoutMs,
-      bodyTimeout: settings.bodyTimeoutMs,
-      maxResponseSize: settings.maxResponseSize,
-    });
-    return { pool, share: new FairShare(settings.connections, perCredential), close: () => pool.close() };
-  };
-  const fixedPools = new Map<string, OriginPool>();
-  for (const origin of fixedOrigins) if (!fixedPools.has(origin)) fixedPools.set(origin, newPool(origin));
-  /** Insertion-ordered, so the first key is the least recently used. */
-  const uploadPools = new Map<string, OriginPool>();
-
-  return {
-    poolFor(origin) {
-      const fixed = fixedPools.get(origin);
-      if (fixed) return fixed;
-      let pool = uploadPools.get(origin);
-      if (pool) {
-        uploadPools.delete(origin);
-      } else {
-        pool = newPool(origin);
-        if (uploadPools.size >= MAX_UPLOAD_POOLS) {
-          const [oldestOrigin, oldest] = uploadPools.entries().next().value as [string, OriginPool];
-          uploadPools.delete(oldestOrigin);
-          oldest.close().catch(() => {}); // graceful: requests in flight finish first
-        }
-      }
-      uploadPools.set(origin, pool);
-      return pool;
-    },
-    async close() {
-      const pools = [...fixedPools.values(), ...uploadPools.values()];
-      uploadPools.clear();
-      await Promise.all(pools.map((pool) => pool.close()));
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
