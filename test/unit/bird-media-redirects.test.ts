@@ -216,14 +216,18 @@ describe('against a stand-in Bird: the limits of a redirect chain', () => {
     expect(seen.length).toBeLessThan(4);
   });
 
-  it('a JSON form without a usable location is a bad response, read only up to a small cap', async () => {
-    answer = (_path, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Location: 42, padding: 'x'.repeat(100_000) }));
+  it('a JSON form is read only up to a small cap, and one without a usable location is a bad response', async () => {
     const bird = client();
     try {
-      expect(await failure(bird.downloadMedia({ mediaUrl: `${base}${mediaPath}?redirect=false` }, call))).toMatchObject({ code: 'BAD_RESPONSE' });
+      for (const body of [{ Location: '/objects/1', padding: 'x'.repeat(100_000) }, { Location: 42 }, { url: '/objects/1' }]) {
+        answer = (_path, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        expect(await failure(bird.downloadMedia({ mediaUrl: `${base}${mediaPath}?redirect=false` }, call))).toMatchObject({ code: 'BAD_RESPONSE' });
+      }
     } finally {
       await bird.close();
     }
+    // Nothing was followed: each answer was Bird's own.
+    expect(seen.map((request) => request.path)).toEqual(Array(3).fill(`${mediaPath}?redirect=false`));
   });
 });
 
