@@ -34,7 +34,7 @@ afterAll(async () => {
 
 const requestsTo = (route: string) => emulator.requests.filter((entry) => entry.route === route);
 /** Holds the first answer back, so every caller joins while it is in flight. */
-const slowFirst = (extra: object = {}) => emulator.setFaults({ [GET_MESSAGE]: [{ delayMs: 300, ...extra }] });
+const slowFirst = (extra: object = {}) => emulator.setFaults({ [GET_MESSAGE]: [{ delayMs: 1_000, ...extra }] });
 
 describe('identical GETs in flight at the same moment', () => {
   it('100 concurrent identical GETs for one credential make 1 request, and all 100 get the answer', async () => {
