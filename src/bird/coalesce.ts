@@ -42,12 +42,12 @@ export class Coalescer {
     let flight = this.#flights.get(key);
     if (!flight) {
       const controller = new AbortController();
-      const created: Flight = { controller, waiters: 0, promise: Promise.resolve() };
-      created.promise = start(controller.signal).finally(() => {
+      const created: Flight = { controller, waiters: 0, promise: start(controller.signal) };
+      // Settled: later callers start afresh. Also handles the rejection when every waiter has left before it.
+      const forget = (): void => {
         if (this.#flights.get(key) === created) this.#flights.delete(key);
-      });
-      // Every waiter may have left before it settles: its rejection is then nobody's.
-      created.promise.catch(() => {});
+      };
+      created.promise.then(forget, forget);
       this.#flights.set(key, created);
       flight = created;
     }
