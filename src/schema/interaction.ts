@@ -1,4 +1,4 @@
-// MessageInteraction: what recipients did with a message (opened, clicked, read, reacted, …) and Message.interactions.
+// Interaction: what recipients did with a message (opened, clicked, read, reacted, …) and Message.interactions.
 import { builder } from '../builder.ts';
 import { INTERACTION_TYPES, type InteractionType as WireInteractionType } from '../bird/types.ts';
 import { type InteractionModel, keys, loadInteractions } from '../loaders.ts';
@@ -46,7 +46,7 @@ const InteractionReaction = builder.objectRef<{ emoji?: string; action?: string 
   }),
 });
 
-export const MessageInteraction = builder.loadableNode('MessageInteraction', {
+export const Interaction = builder.loadableNode('Interaction', {
   description: 'Something a recipient did with a message: opened, clicked, read, reacted, unsubscribed, …',
   id: {
     resolve: (interaction) =>
@@ -133,7 +133,7 @@ const INTERACTIONS_MAX = 100_000;
 builder.objectField(Message, 'interactions', (t) =>
   t.connection(
     {
-      type: MessageInteraction,
+      type: Interaction,
       description: 'What recipients did with the message, newest first.',
       resolve: (message, args, ctx) => {
         const { workspaceId, channelId, id: messageId } = message;
@@ -149,7 +149,7 @@ builder.objectField(Message, 'interactions', (t) =>
         );
       },
     },
-    { name: 'MessageInteractionConnection', description: 'A page of interactions.' },
-    { name: 'MessageInteractionEdge', description: 'An interaction and its cursor.' },
+    { name: 'InteractionConnection', description: 'A page of interactions.' },
+    { name: 'InteractionEdge', description: 'An interaction and its cursor.' },
   ),
 );

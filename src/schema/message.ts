@@ -202,7 +202,8 @@ export const Message = builder.loadableNode('Message', {
     }),
     sender: t.field({
       type: MessageParticipant,
-      description: 'Who sent it: the connector for outgoing messages, the contact for incoming ones.',
+      description:
+        'Who sent it: the connector for outgoing messages, the contact for incoming ones. Bird always names a sender; null only for a sender form this schema does not know yet (a new form must not fail a whole page).',
       resolve: (message) => participantsOf(message.sender, message.workspaceId)[0] ?? null,
     }),
     receivers: t.field({

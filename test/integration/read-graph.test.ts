@@ -144,7 +144,7 @@ describe('nodes', () => {
       ['Message', detail.data!.message!.id, { messageId, channelId, workspaceId: WS }, 'GET /workspaces/:ws/channels/:ch/messages/:msg'],
       ['Contact', contacts.data!.workspace!.contacts!.edges![0]!.node!.id, { workspaceId: WS }, 'GET /workspaces/:ws/contacts/:contact'],
       [
-        'MessageInteraction',
+        'Interaction',
         interactionId,
         { messageId },
         'GET /workspaces/:ws/channels/:ch/messages/:msg/interactions',
@@ -157,6 +157,27 @@ describe('nodes', () => {
       expect(result.data!.node).toMatchObject({ __typename: typename, id, ...fields });
       expect(callCounts(), typename).toEqual({ [route]: 1 });
     }
+  });
+
+  it('still accepts interaction ids minted under the old type name MessageInteraction', async () => {
+    const { id: messageId, channelId } = SEED.messages.emailWithInteractions;
+    const detail = await stack.execute(MessageDetailDocument, { workspaceId: WS, channelId, messageId });
+    const current = detail.data!.message!.interactions.edges[0]!.node;
+    const key = Buffer.from(current.id, 'base64url').toString('utf8');
+    expect(key.startsWith('Interaction:')).toBe(true);
+    const legacy = Buffer.from(`Message${key}`, 'utf8').toString('base64url');
+    stack.requests.resetUpstream();
+    const one = await stack.execute(NodeByIdDocument, { id: legacy });
+    expect(one.errors).toBeUndefined();
+    // Refetched under its current name: the answer carries the new id, so the client's cache converges on it.
+    expect(one.data!.node).toMatchObject({ __typename: 'Interaction', id: current.id, interactionId: current.interactionId, messageId });
+    expect(callCounts()).toEqual({ 'GET /workspaces/:ws/channels/:ch/messages/:msg/interactions': 1 });
+    const many = await stack.execute(NodesByIdsDocument, { ids: [legacy, current.id] });
+    expect(many.errors).toBeUndefined();
+    expect(many.data!.nodes).toEqual([
+      { __typename: 'Interaction', id: current.id },
+      { __typename: 'Interaction', id: current.id },
+    ]);
   });
 
   it('answers null, without an error, for a message that does not exist', async () => {
