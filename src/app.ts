@@ -210,6 +210,7 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       return {
         bird: bindBird(bird, { credential, requestId, signal: request.signal, onEvent: hooks.onEvent, missingCredential }),
         onBatch: hooks.onBatch,
+        onFilterMismatch: hooks.onFilterMismatch,
         requestId,
         organizationId: config.bird.organizationId,
         mediaOrigin,

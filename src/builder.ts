@@ -10,6 +10,7 @@ import { DateTimeResolver, JSONObjectResolver, JSONResolver, URLResolver, UUIDRe
 import type { Context } from './context.ts';
 import { badUserInput } from './errors.ts';
 import { fieldComplexity } from './limits.ts';
+import { validateArguments } from './schema/arguments.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schema/pagination.ts';
 
 /** Bounds a global ID before decoding it: ours are well under this, and a huge one is someone probing. */
@@ -75,7 +76,14 @@ export const builder = new SchemaBuilder<{
   // Field costs only (connection pages multiply their selection). src/limits.ts enforces MAX_COST with this plugin's
   // complexityFromQuery before execution, not with its `limit`: that one runs inside each root resolver (one error per
   // root field, masked), never sees `_entities`, and would let a root field call Bird before a sibling is refused.
-  complexity: { fieldComplexity },
+  // The same walk checks every field's own arguments first (src/schema/arguments.ts): a bad one, at any depth, refuses
+  // the operation before the first call to Bird.
+  complexity: {
+    fieldComplexity: (args, ctx, field) => {
+      validateArguments(field, args);
+      return fieldComplexity(args, ctx, field);
+    },
+  },
   // Mutations list their error result types themselves (src/schema/mutation-errors.ts); nothing is implicit.
   errors: { defaultTypes: [] },
   relay: {

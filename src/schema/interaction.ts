@@ -3,6 +3,7 @@ import { builder } from '../builder.ts';
 import { INTERACTION_TYPES, type InteractionType as WireInteractionType } from '../bird/types.ts';
 import { type InteractionModel, keys, loadInteractions } from '../loaders.ts';
 import { normalizeUuid, parseNodeKey } from './ids.ts';
+import { validatesConnection } from './arguments.ts';
 import { Message, MessageParticipant, participantsOf } from './message.ts';
 import { resolveConnection } from './pagination.ts';
 
@@ -135,18 +136,20 @@ builder.objectField(Message, 'interactions', (t) =>
     {
       type: Interaction,
       description: 'What recipients did with the message, newest first.',
+      extensions: validatesConnection(),
       resolve: (message, args, ctx) => {
         const { workspaceId, channelId, id: messageId } = message;
-        return resolveConnection(
-          args,
-          { scope: `Message.interactions|${workspaceId}|${channelId}|${messageId}`, maxLimit: INTERACTIONS_MAX },
-          async (page) => {
+        return resolveConnection(args, {
+          scope: `Message.interactions|${workspaceId}|${channelId}|${messageId}`,
+          maxLimit: INTERACTIONS_MAX,
+          keyOf: (interaction: InteractionModel) => [interaction.createdAt, interaction.id],
+          fetch: async (page) => {
             const result = await ctx.bird.listInteractions({ workspaceId, channelId, messageId });
             const all = result.results.map((interaction): InteractionModel => ({ ...interaction, workspaceId }));
             // The list is newest first; a backward walk reads it from the oldest.
             return { results: page.reverse ? all.reverse() : all };
           },
-        );
+        });
       },
     },
     { name: 'InteractionConnection', description: 'A page of interactions.' },

@@ -162,7 +162,7 @@ describe('nodes', () => {
   it('still accepts interaction ids minted under the old type name MessageInteraction', async () => {
     const { id: messageId, channelId } = SEED.messages.emailWithInteractions;
     const detail = await stack.execute(MessageDetailDocument, { workspaceId: WS, channelId, messageId });
-    const current = detail.data!.message!.interactions.edges[0]!.node;
+    const current = detail.data!.message!.interactions!.edges[0]!.node;
     const key = Buffer.from(current.id, 'base64url').toString('utf8');
     expect(key.startsWith('Interaction:')).toBe(true);
     const legacy = Buffer.from(`Message${key}`, 'utf8').toString('base64url');
@@ -237,11 +237,8 @@ describe('message connections', () => {
     }
     expect(seen).toEqual(truth);
     expect(pages).toBe(Math.ceil(truth.length / 37));
-    // Each page: one channel lookup (the root field) and one list call; never a per-message GET.
-    expect(callCounts()).toEqual({
-      'GET /workspaces/:ws/channels': pages,
-      'GET /workspaces/:ws/channels/:ch/messages': pages,
-    });
+    // Each page: one list call (the channel selects only its id and messages, so it is not loaded); never a per-message GET.
+    expect(callCounts()).toEqual({ 'GET /workspaces/:ws/channels/:ch/messages': pages });
   });
 
   it('resumes from a cursor in the middle of an upstream page at the next message', async () => {
@@ -273,22 +270,37 @@ describe('message connections', () => {
     expect(seen).toEqual(truth);
   });
 
-  it('refuses a tampered cursor and a cursor of another list as BAD_USER_INPUT with no upstream call', async () => {
+  it('refuses a tampered cursor and a cursor of another list as BAD_USER_INPUT, saying why, with no upstream call', async () => {
     const sms = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: SMS, first: 3 });
     const email = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: EMAIL, first: 3 });
     const smsCursor = sms.data!.channel!.messages!.pageInfo.endCursor!;
     const emailCursor = email.data!.channel!.messages!.pageInfo.endCursor!;
     const decoded = JSON.parse(Buffer.from(smsCursor, 'base64url').toString()) as unknown[];
-    decoded[3] = 1;
+    decoded[3] = '00000000-0000-4000-8000-000000000000';
     const tampered = Buffer.from(JSON.stringify(decoded)).toString('base64url');
-    for (const after of [tampered, emailCursor, 'bm90IGEgY3Vyc29y', `${smsCursor}x`]) {
+    const older = Buffer.from(JSON.stringify(['c1', 'f', null, 3, 'abcdefabcdef'])).toString('base64url');
+    const cases: [string, string][] = [
+      [tampered, 'ALTERED'],
+      [`${smsCursor}x`, 'MALFORMED'],
+      ['bm90IGEgY3Vyc29y', 'MALFORMED'],
+      [older, 'EXPIRED'],
+    ];
+    for (const [after, reason] of cases) {
       stack.requests.resetUpstream();
       const result = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: SMS, first: 3, after });
-      expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
-      expect(result.data!.channel!.messages).toBeNull();
-      // Only the root channel lookup ran; no message list was fetched with the bad cursor.
-      expect(stack.requests.upstream().map((entry) => entry.route)).toEqual(['GET /workspaces/:ws/channels']);
+      // Refused before execution: the whole operation, with the reason.
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors?.map((error) => [error.extensions?.code, error.extensions?.reason])).toEqual([['BAD_USER_INPUT', reason]]);
+      expect(result.errors![0]!.message).toMatch(/^Invalid cursor `after`: /);
+      expect(stack.requests.upstream()).toEqual([]);
     }
+    // A sound cursor of another list is refused by the list it is used on, before anything is fetched.
+    stack.requests.resetUpstream();
+    const foreign = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: SMS, first: 3, after: emailCursor });
+    expect(foreign.data).toEqual({ channel: null });
+    expect(foreign.errors?.map((error) => [error.extensions?.code, error.extensions?.reason])).toEqual([['BAD_USER_INPUT', 'OTHER_LIST']]);
+    expect(foreign.errors![0]!.message).toContain('belongs to another list');
+    expect(stack.requests.upstream()).toEqual([]);
   });
 
   it('refuses out-of-range page sizes', async () => {
