@@ -3,7 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './errors.ts';
 import { OPENAPI_PATH, openApiDocumentFor } from './openapi-document.ts';
-import type { Query } from './pages.ts';
+import { type Query, checkQueryNames } from './pages.ts';
 import { seedStore } from './seed.ts';
 import { Store, type Scope } from './store.ts';
 
@@ -31,6 +31,10 @@ export interface EmulatorOptions {
   maxUploadBytes?: number;
   /** Default true: append every request to `requests`. Long benchmark or demo runs turn it off so the log cannot grow without bound. */
   recordRequests?: boolean;
+  /** Default false: a query name a read route does not implement is answered 400 (pages.ts, QUERY_NAMES). */
+  strictQuery?: boolean;
+  /** List filters (query names) to ignore, as a Bird that does not know them would (store.ts). */
+  ignoreFilters?: readonly string[];
 }
 
 export type Fault =
@@ -507,6 +511,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now,
     lifecycle: options.lifecycle ?? 'manual',
     ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
+    ...(options.ignoreFilters ? { ignoreFilters: options.ignoreFilters } : {}),
   });
   if (options.seed !== false) seedStore(store);
 
@@ -557,6 +562,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const bucket = params.ws ?? (params.org ? `org:${params.org}` : undefined);
         if (limiter && bucket !== undefined && !limiter.take(bucket, req.method as string)) return tooManyRequests();
       }
+      if (options.strictQuery) checkQueryNames(`${route.method} ${route.pattern}`, query);
       const body = route.body === 'json' ? await readJson(req) : undefined;
       return await route.handle({ params, query, body, scope, store, req });
     } catch (error) {
