@@ -29,8 +29,9 @@
 // - **The filter guard**: a list may pass `check`, which sees every item Bird returns and keeps it, drops it (Bird
 //   ignored a filter; src/schema/filter-guard.ts counts it) or ends the walk (past a time bound of the filter). A page
 //   may then hold fewer than `first` edges; cursors and `hasNextPage` stay exact because positions count Bird's items,
-//   not ours. A page whose items were all dropped reads on (at most MAX_FETCHES_PER_PAGE calls); still empty, it
-//   answers `endCursor` (`startCursor` walking backward) at the last item read, so the client can go on.
+//   not ours; the last edge resumes past the items dropped after it, so none is read (or counted) twice. A page whose
+//   items were all dropped reads on (at most MAX_FETCHES_PER_PAGE calls); still empty, it answers `endCursor`
+//   (`startCursor` walking backward) at the last item read, so the client can go on.
 // - **Page info**: walking forward, `hasNextPage` says whether more items follow (exact: Bird's `nextPageToken`, or an
 //   item already read), `hasPreviousPage` whether the page started after a cursor; walking backward, the mirror image.
 import { createHash } from 'node:crypto';
@@ -361,6 +362,16 @@ interface Outcome<T> {
   boundary: Read<T> | null;
 }
 
+/**
+ * The last edge resumes past the items dropped after it: the next page would only drop them again (and count them
+ * twice). Its key stays its own, for a turn-around.
+ */
+function outcome<T>(reads: Read<T>[], more: boolean, boundary: Read<T> | null): Outcome<T> {
+  const last = reads[reads.length - 1];
+  if (last && boundary && boundary !== last && !boundary.resume.seeking) reads[reads.length - 1] = { ...last, resume: boundary.resume };
+  return { reads, more, boundary };
+}
+
 async function walk<T>(plan: Plan & { strategy: { kind: 'walk' } }, spec: ListSpec<T>): Promise<Outcome<T>> {
   const { size, direction } = plan;
   const { bound, seek } = plan.strategy;
@@ -391,16 +402,16 @@ async function walk<T>(plan: Plan & { strategy: { kind: 'walk' } }, spec: ListSp
       }
       if (reads.length === size) {
         // One item past the page, read anyway: it says whether more follow (an item past a time bound does not).
-        return { reads, more: (spec.check?.(item, request, true) ?? 'keep') !== 'end', boundary };
+        return outcome(reads, (spec.check?.(item, request, true) ?? 'keep') !== 'end', boundary);
       }
       const verdict = spec.check?.(item, request, false) ?? 'keep';
-      if (verdict === 'end') return { reads, more: false, boundary };
+      if (verdict === 'end') return outcome(reads, false, boundary);
       boundary = read;
       if (verdict === 'keep') reads.push(read);
     }
-    if (page.nextPageToken === undefined) return { reads, more: false, boundary };
-    if (passed && (reads.length > 0 || size === 0)) return { reads, more: true, boundary };
-    if (fetches >= MAX_FETCHES_PER_PAGE) return { reads, more: true, boundary };
+    if (page.nextPageToken === undefined) return outcome(reads, false, boundary);
+    if (passed && (reads.length > 0 || size === 0)) return outcome(reads, true, boundary);
+    if (fetches >= MAX_FETCHES_PER_PAGE) return outcome(reads, true, boundary);
     skip = 0;
     request = requestFor(direction, limitFor(0), page.nextPageToken, bound);
     if (!passed) request.limit = spec.maxLimit;
