@@ -149,6 +149,16 @@ export function messageGuard(filter: MessageListFilter, options: MessageGuardOpt
   const report = (name: string, peek: boolean) => {
     if (!peek) options.report?.('messages', name);
   };
+  // What was sent for a request: worked out once per request, not once per item.
+  let lastRequest: UpstreamPageRequest | undefined;
+  let lastSent: MessageListFilter = filter;
+  const sentFor = (request: UpstreamPageRequest) => {
+    if (request !== lastRequest) {
+      lastRequest = request;
+      lastSent = upstreamFilter(filter, request.bound, options.list);
+    }
+    return lastSent;
+  };
 
   return {
     async prepare(messages) {
@@ -161,7 +171,7 @@ export function messageGuard(filter: MessageListFilter, options: MessageGuardOpt
     },
     check(message, request, peek) {
       if (startMs !== undefined || endMs !== undefined) {
-        const sent = upstreamFilter(filter, request.bound, options.list);
+        const sent = sentFor(request);
         const at = INSTANT_MS(message.createdAt);
         // Walking newest first, an item older than startAt means nothing further matches; oldest first, endAt.
         if (startMs !== undefined && at < startMs) {
