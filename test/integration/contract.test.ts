@@ -264,6 +264,20 @@ describe('lazy parents', () => {
     }
   });
 
+  it('never hands a lazy parent’s ids-only stub to another field that asks for the same object', async () => {
+    const ids = await stack.execute(ChannelIdsOnlyDocument, { workspaceId: WS, channelId: SMS });
+    const channelId = ids.data!.channel!.id;
+    const result = await stack.execute<{ channel: unknown; node: { name: string; platform: string } }>(
+      `query ($ws: UUID!, $ch: UUID!, $id: ID!) {
+        channel(workspaceId: $ws, channelId: $ch) { id messages(first: 1) { edges { node { messageId } } } }
+        node(id: $id) { ... on Channel { name platform } }
+      }`,
+      { ws: WS, ch: SMS, id: channelId },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.node).toEqual({ name: SEED.channels.sms.name, platform: 'SMS' });
+  });
+
   it('reads nothing for a parent whose ids alone are selected', async () => {
     const result = await stack.execute(ChannelIdsOnlyDocument, { workspaceId: WS, channelId: SMS });
     expect(result).toEqual({ data: { channel: { __typename: 'Channel', id: expect.any(String), workspaceId: WS, channelId: SMS } } });
