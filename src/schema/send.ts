@@ -127,7 +127,9 @@ interface ChannelFacts {
 /**
  * The channel's platform: from the cache (no call) when this credential used the channel before, else from the
  * channel itself (one batched GET), which is then remembered. Only a channel read fresh carries its status (a cached
- * one's may have changed since): Bird's own 409 then reports a state it refuses.
+ * one's may have changed since): Bird's own 409 then reports a state it refuses. A cold send reads the channel rather
+ * than posting and mapping Bird's 422: the platform rules (receiver addresses, one receiver off email, per-platform
+ * content) then refuse a bad input with 0 POSTs on the first send too, and Bird's 422 paths for them are unknown.
  */
 async function channelFacts(ctx: Context, workspaceId: string, channelId: string): Promise<ChannelFacts> {
   const credential = ctx.bird.call.credential;
