@@ -23,7 +23,10 @@ import { lazyConnection } from './lazy-parent.ts';
 import { type ConnectionArgs, prepareConnection } from './pagination.ts';
 import { Workspace } from './workspace.ts';
 
-/** Bird's message lists take up to 1,000 a page. */
+/**
+ * Bird's message lists take up to 1,000 a page: a published integration pages the live list with `limit=1000`
+ * (bird-api.md §5, CODE:C1) although the generic docs say 100 (§1.4); the evidence is weighed in src/emulator/pages.ts.
+ */
 export const MESSAGE_LIST_MAX_LIMIT = 1000;
 
 const STATUS_DESCRIPTIONS: Record<WireMessageStatus, string> = {
