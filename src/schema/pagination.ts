@@ -28,8 +28,9 @@
 //   interactions are one response), at most MAX_SCAN_FETCHES.
 // - **The filter guard**: a list may pass `check`, which sees every item Bird returns and keeps it, drops it (Bird
 //   ignored a filter; src/schema/filter-guard.ts counts it) or ends the walk (past a time bound of the filter). A page
-//   may then hold fewer than `first` edges; cursors and `hasNextPage` stay exact because positions count Bird's items,
-//   not ours; the last edge resumes past the items dropped after it, so none is read (or counted) twice. A page whose
+//   may then hold fewer than `first` edges; cursors stay exact because positions count Bird's items, not ours, and the
+//   last edge resumes past the items dropped after it, so none is read (or counted) twice. `hasNextPage` never hides
+//   an item; while Bird ignores a filter it may promise items that then turn out to be dropped too. A page whose
 //   items were all dropped reads on (at most MAX_FETCHES_PER_PAGE calls); still empty, it answers `endCursor`
 //   (`startCursor` walking backward) at the last item read, so the client can go on.
 // - **Page info**: walking forward, `hasNextPage` says whether more items follow (exact: Bird's `nextPageToken`, or an

@@ -264,6 +264,22 @@ describe('lazy parents', () => {
     }
   });
 
+  it('reports a refused credential on the lazy parent, and any other failure on the list itself', async () => {
+    const denied = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: SMS, first: 3 }, {
+      headers: { authorization: `AccessKey ${SEED.accessKeys.scoped}` },
+    });
+    expect(denied.data).toEqual({ channel: null });
+    expect(denied.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([['FORBIDDEN', ['channel']]]);
+    stack.emulator.setFaults({ 'GET /workspaces/:ws/channels/:ch/messages': [500, 500, 500, 500, 500, 500] });
+    try {
+      const failing = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: SMS, first: 3 });
+      expect(failing.data).toEqual({ channel: { channelId: SMS, messages: null } });
+      expect(failing.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([['UPSTREAM_UNAVAILABLE', ['channel', 'messages']]]);
+    } finally {
+      stack.emulator.clearFaults();
+    }
+  });
+
   it('never hands a lazy parent’s ids-only stub to another field that asks for the same object', async () => {
     const ids = await stack.execute(ChannelIdsOnlyDocument, { workspaceId: WS, channelId: SMS });
     const channelId = ids.data!.channel!.id;
