@@ -243,7 +243,8 @@ export const byCreatedAt = (t: { createdAt: string; id: string }): SortKey => [t
  * `startAt`/`endAt`: inclusive bounds on createdAt; `senderIdentifier` / `recipientIdentifier`: exact,
  * case-insensitive match on any identifier of the party (contacts and connector — Decision: the connector counts
  * too, so incoming messages match their channel's number as recipient); `subject`: case-insensitive substring;
- * `batchId` on the channel list, `channelId` on the workspace list (Decision: other unknown parameters are ignored).
+ * `batchId` on the channel list, `channelId` on the workspace list (Decision: other unknown parameters are ignored;
+ * strict mode refuses them, see QUERY_NAMES).
  */
 export function messageFilter(query: Query, list: 'channel' | 'workspace'): (r: MessageRecord) => boolean {
   const tests: ((r: MessageRecord) => boolean)[] = [];

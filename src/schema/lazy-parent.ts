@@ -4,7 +4,7 @@
 // (`messages`, `channels`, …), the parent is not loaded: its connections are planned (a bad argument refuses the
 // parent before any call), started at once and awaited, and a 404 from any of them answers the parent `null` (no
 // error: a missing parent is null, as when it is loaded). The parent then resolves to a stub holding the ids and
-// the started reads, which the connection fields pick up. When something below needs the parent's own data
+// the started reads, which the connection fields pick up. When something below will load the parent anyway
 // (`messages { node { channel { name } } }` names the same channel), its load starts in parallel with the lists, so
 // they overlap instead of running one after the other. Any other field of the parent loads it as before.
 //
@@ -104,22 +104,26 @@ function collectFields(info: GraphQLResolveInfo, type: GraphQLObjectType, select
   return fields;
 }
 
-/** Whether anything below `set` (of type `type`) selects more than the ids of a `target` object. */
-function needsData(info: GraphQLResolveInfo, set: SelectionSetNode, type: GraphQLNamedType, target: string, ids: ReadonlySet<string>, seen = new Set<SelectionSetNode>()): boolean {
+/**
+ * Whether anything below `set` (of type `type`) reaches a `target` object through a field: such a field loads it
+ * (`Message.channel` is a loadable field), whatever it selects, so the parent is worth loading in parallel.
+ */
+function reaches(info: GraphQLResolveInfo, set: SelectionSetNode, type: GraphQLNamedType, target: string, seen = new Set<SelectionSetNode>()): boolean {
   if (seen.has(set)) return false;
   seen.add(set);
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) {
-      if (type.name === target && !ids.has(selection.name.value)) return true;
       if (!selection.selectionSet || !(isObjectType(type) || isInterfaceType(type))) continue;
       const field = type.getFields()[selection.name.value];
-      if (field && needsData(info, selection.selectionSet, getNamedType(field.type), target, ids, seen)) return true;
+      if (!field) continue;
+      const named = getNamedType(field.type);
+      if (named.name === target || reaches(info, selection.selectionSet, named, target, seen)) return true;
       continue;
     }
     const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : info.fragments[selection.name.value];
     if (!fragment) continue;
     const narrowed = fragment.typeCondition ? info.schema.getType(fragment.typeCondition.name.value) : type;
-    if (narrowed && needsData(info, fragment.selectionSet, narrowed, target, ids, seen)) return true;
+    if (narrowed && reaches(info, fragment.selectionSet, narrowed, target, seen)) return true;
   }
   return false;
 }
@@ -168,7 +172,7 @@ export function resolveLazyParent<P extends object>(options: LazyParentOptions<P
   const below = [...selected.values()].flat().filter((node) => node.selectionSet && lazy.connections.has(node.name.value));
   const needsParent = below.some((node) => {
     const field = type.getFields()[node.name.value];
-    return field !== undefined && needsData(info, node.selectionSet as SelectionSetNode, getNamedType(field.type), type.name, lazy.ids);
+    return field !== undefined && reaches(info, node.selectionSet as SelectionSetNode, getNamedType(field.type), type.name);
   });
   if (needsParent) {
     options.load().catch(() => undefined); // its own fields report a failure; the loader caches the result

@@ -294,6 +294,16 @@ describe('lazy parents', () => {
     expect(result.data!.node).toEqual({ name: SEED.channels.sms.name, platform: 'SMS' });
   });
 
+  it('starts the parent’s load beside the list whenever a field below loads that same object', async () => {
+    const result = await stack.execute<{ channel: { messages: { edges: { node: { channel: { channelId: string } } }[] } } }>(
+      `query ($ws: UUID!, $ch: UUID!) { channel(workspaceId: $ws, channelId: $ch) { messages(first: 5) { edges { node { channel { channelId } } } } } }`,
+      { ws: WS, ch: SMS },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.channel.messages.edges.every((edge) => edge.node.channel.channelId === SMS)).toBe(true);
+    expect(counts()).toEqual({ 'GET /workspaces/:ws/channels/:ch/messages': 1, 'GET /workspaces/:ws/channels': 1 });
+  });
+
   it('reads nothing for a parent whose ids alone are selected', async () => {
     const result = await stack.execute(ChannelIdsOnlyDocument, { workspaceId: WS, channelId: SMS });
     expect(result).toEqual({ data: { channel: { __typename: 'Channel', id: expect.any(String), workspaceId: WS, channelId: SMS } } });
