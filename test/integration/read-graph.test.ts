@@ -241,6 +241,76 @@ describe('message connections', () => {
     expect(callCounts()).toEqual({ 'GET /workspaces/:ws/channels/:ch/messages': pages });
   });
 
+  type Walked = { ids: string[]; cursors: string[]; hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  async function smsPage(variables: { first?: number; after?: string | null; last?: number; before?: string | null }): Promise<Walked> {
+    const result: ExecutionResult<ChannelMessagesPageQuery> = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: SMS, ...variables });
+    expect(result.errors).toBeUndefined();
+    const connection = result.data!.channel!.messages!;
+    return { ids: connection.edges.map((edge) => edge.node.messageId), cursors: connection.edges.map((edge) => edge.cursor), ...connection.pageInfo };
+  }
+  /** Exactly `expected`, in order: no duplicates, no gaps. */
+  function expectExactly(seen: string[], expected: string[]) {
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expected);
+  }
+
+  it('walks the largest channel forward, back from a mid-page cursor, and forward again: the emulator’s listing, 0 duplicates, 0 gaps', async () => {
+    const truth = (await restAll<Message>(`/workspaces/${WS}/channels/${SMS}/messages`)).map((m) => m.id);
+    expect(truth).toHaveLength(SEED.counts.smsMessages);
+    expect(truth).toHaveLength(420);
+    stack.requests.resetUpstream();
+    let pages = 0;
+
+    // Forward: six pages of 37.
+    const forward: string[] = [];
+    let after: string | null = null;
+    let page: Walked | undefined;
+    for (let i = 0; i < 6; i++) {
+      page = await smsPage({ first: 37, after });
+      pages++;
+      forward.push(...page.ids);
+      after = page.endCursor;
+    }
+    expectExactly(forward, truth.slice(0, 222));
+
+    // Back from the middle of the sixth page to the very start, in pages of 41.
+    const pivot = 18;
+    const pivotId = page!.ids[pivot]!;
+    const backward: string[] = [];
+    let before: string | null = page!.cursors[pivot]!;
+    let firstBack: Walked | undefined;
+    for (;;) {
+      const back = await smsPage({ last: 41, before });
+      pages++;
+      firstBack ??= back;
+      expect(back.hasNextPage).toBe(true);
+      backward.unshift(...back.ids);
+      if (!back.hasPreviousPage) break;
+      before = back.startCursor;
+    }
+    const pivotIndex = truth.indexOf(pivotId);
+    expect(pivotIndex).toBe(185 + pivot);
+    expectExactly(backward, truth.slice(0, pivotIndex));
+
+    // Forward again, from an edge in the middle of the first backward page, to the very end, in pages of 53.
+    const restart = 20;
+    const restartId = firstBack!.ids[restart]!;
+    const again: string[] = [];
+    after = firstBack!.cursors[restart]!;
+    for (;;) {
+      const next = await smsPage({ first: 53, after });
+      pages++;
+      expect(next.hasPreviousPage).toBe(true);
+      again.push(...next.ids);
+      if (!next.hasNextPage) break;
+      after = next.endCursor;
+    }
+    expectExactly(again, truth.slice(truth.indexOf(restartId) + 1));
+    // Together: everything before the pivot, the pivot's page-mates after it, to the end; each page exactly 1 call.
+    expectExactly([...backward.slice(0, truth.indexOf(restartId) + 1), ...again], truth);
+    expect(callCounts()).toEqual({ 'GET /workspaces/:ws/channels/:ch/messages': pages });
+  });
+
   it('resumes from a cursor in the middle of an upstream page at the next message', async () => {
     const truth = (await rest<Page<Message>>(`/workspaces/${WS}/channels/${SMS}/messages?limit=30`)).results.map((m) => m.id);
     const page = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: SMS, first: 20 });
