@@ -69,6 +69,10 @@ describe.skipIf(SKIP_BROWSER_TESTS)('GraphiQL in Chromium', () => {
     expect(body.data).toBeTypeOf('object');
     const firstField = Object.keys(body.data ?? {})[0];
     expect(firstField).toBeDefined();
+    // What a newcomer sees first: a workspace whose first channel has messages.
+    type Shown = { workspaces: { edges: { node: { channels: { edges: { node: { messages: { edges: unknown[] } } }[] } } }[] } };
+    const firstChannel = (body.data as Shown).workspaces.edges[0]?.node.channels.edges[0]?.node;
+    expect(firstChannel?.messages.edges).toHaveLength(2);
 
     // The result pane (a Monaco editor) shows the response.
     const pane = page.locator('.graphiql-response');
