@@ -1,14 +1,7 @@
 // A quiet install on every supported Node: engines admit each locked package, allowScripts covers every install script, CI tests each line.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-
-// semver is npm's own range logic (in the tree through many packages); it has no types here, hence the narrow shape.
-const semver = createRequire(import.meta.url)('semver') as {
-  satisfies(version: string, range: string): boolean;
-  minVersion(range: string): { version: string } | null;
-  Range: new (range: string) => { set: readonly (readonly { value: string }[])[] };
-};
 
 interface LockedPackage {
   version?: string;
