@@ -19,6 +19,7 @@ import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
 import { createReadiness, useReadiness } from './ready.ts';
 import { corsOptions, introspectionPlugins, persistedOperationsPlugins } from './security.ts';
+import { createChannelPlatformCache } from './schema/channel-platform-cache.ts';
 import { buildSchema } from './schema/index.ts';
 
 /**
@@ -146,6 +147,8 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     publicUrl: config.publicUrl,
   });
   const uploadLimits = { maxFileBytes: config.media.maxBytes, maxFieldBytes: DEFAULT_MAX_FIELD_BYTES };
+  // Each channel's platform, per credential, across requests: a warm send is one POST (src/schema/channel-platform-cache.ts).
+  const channelPlatforms = createChannelPlatformCache(config.sends.channelCache);
 
   // Request ids on every response (GraphQL, GraphiQL, /health, errors) and the JSON liveness route.
   const httpPlugin: Plugin = {
@@ -220,11 +223,13 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
           maxInFlight: config.bird.maxInFlightPerRequest,
         }),
         onBatch: hooks.onBatch,
+        onFilterMismatch: hooks.onFilterMismatch,
         requestId,
         organizationId: config.bird.organizationId,
         mediaOrigin,
         mediaLinks: mediaLinks.forRequest(request, credential),
         mediaMaxBytes: config.media.maxBytes,
+        channelPlatforms,
       };
     },
   });

@@ -5,6 +5,7 @@ import { CLIENT_DEFAULTS } from './bird/client.ts';
 import type { BirdClientOptions } from './bird/client.ts';
 import { DEFAULT_MAX_IN_FLIGHT_PER_REQUEST } from './bird/handle.ts';
 import { BIRD_RATE_LIMITS } from './bird/pacing.ts';
+import { CHANNEL_PLATFORM_CACHE_DEFAULTS } from './schema/channel-platform-cache.ts';
 
 /** Bird's public endpoints, used when a server key is configured without an explicit URL. */
 export const BIRD_API_URL = 'https://api.bird.com';
@@ -117,6 +118,13 @@ export interface Config {
   persistedOperations: string | null;
   /** /ready: timeout of the upstream probe and how long its answer is reused. */
   ready: { timeoutMs: number; cacheMs: number };
+  /** Sends (src/schema/send.ts). */
+  sends: SendsConfig;
+}
+
+export interface SendsConfig {
+  /** The channel-platform cache: entries live `ttlMs` (SEND_CHANNEL_CACHE_TTL_MS), at most `max` (SEND_CHANNEL_CACHE_SIZE); 0 turns it off. */
+  channelCache: { ttlMs: number; max: number };
 }
 
 export interface MediaConfig {
@@ -297,6 +305,12 @@ export function loadConfig(env: Env = process.env): Config {
     relayNodeFields: read.bool('RELAY_NODE_FIELDS', true),
     ...readHardening(read, { production, demo, port }),
     ...readMedia(read),
+    sends: Object.freeze({
+      channelCache: Object.freeze({
+        ttlMs: read.int('SEND_CHANNEL_CACHE_TTL_MS', CHANNEL_PLATFORM_CACHE_DEFAULTS.ttlMs, 0, 7 * 24 * 3600 * 1000),
+        max: read.int('SEND_CHANNEL_CACHE_SIZE', CHANNEL_PLATFORM_CACHE_DEFAULTS.max, 0, 1_000_000),
+      }),
+    }),
   };
 
   if (read.problems.length > 0) {
