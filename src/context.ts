@@ -1,6 +1,7 @@
 // The per-request Context: the Bird handle bound to this request's credential, plus what resolvers need of the request.
 import type { BirdHandle } from './bird/handle.ts';
 import { publicError } from './errors.ts';
+import type { LiveContext } from './live/execution.ts';
 import type { MediaLinks } from './media/links.ts';
 
 export interface Context {
@@ -18,6 +19,8 @@ export interface Context {
   mediaMaxBytes: number;
   /** Told the size of every loader batch (metrics); absent in contexts built without observability. */
   onBatch?: (loader: string, size: number) => void;
+  /** Subscriptions: the live hub, the connection and a rebinder (src/live/execution.ts adds it to every context). */
+  live?: LiveContext;
 }
 
 /** The error a Bird call fails with when the request brought no usable credential and the server holds no key. */

@@ -15,6 +15,9 @@ export const PUBLIC_ERROR_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'UPSTREAM_UNAVAILABLE',
+  // Subscriptions (src/live/subscriptions.ts): a cap reached, or the replica is shutting down.
+  'SUBSCRIPTION_LIMIT_EXCEEDED',
+  'SHUTTING_DOWN',
 ] as const;
 export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
 

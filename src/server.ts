@@ -1,9 +1,9 @@
-// Process entry: load config, start the emulator first in demo mode, create the client and app, listen, drain on SIGTERM.
+// Process entry: load config, start the emulator first in demo mode, create the client and app, listen (HTTP and graphql-ws), register demo webhooks, drain on SIGTERM.
 import { DEFAULT_QUERY, GRAPHQL_PATH, createApp } from './app.ts';
 import { createBirdClient } from './bird/client.ts';
 import { type Config, birdClientOptions, loadConfig } from './config.ts';
 import type { Emulator } from './emulator/server.ts';
-import { type RunningServer, startServer } from './lifecycle.ts';
+import { type RunningServer, serveApp } from './lifecycle.ts';
 
 /** What a human types: `localhost` for wildcard and loopback binds, else the configured host. */
 function displayHost(host: string): string {
@@ -76,7 +76,15 @@ async function main(): Promise<void> {
     // Loaded only in demo mode: a production process never imports the emulator.
     const [{ startEmulator }, { SEED }] = await Promise.all([import('./emulator/server.ts'), import('./emulator/seed.ts')]);
     try {
-      emulator = await startEmulator({ port: config.emulatorPort, lifecycle: 2000 });
+      const { stepMs, failureRate, duplicateRate } = config.live.demo;
+      // The demo's Bird: statuses move by themselves (a failure now and then) and webhooks reach this server over
+      // loopback, the emulator's one opt-in exception to Bird's https-only rule.
+      emulator = await startEmulator({
+        port: config.emulatorPort,
+        lifecycle: { stepMs, failureRate },
+        webhooks: { allowLoopbackUrls: true, duplicateRate },
+        recordRequests: false,
+      });
     } catch (error) {
       console.error(
         isAddressInUse(error)
@@ -110,11 +118,13 @@ async function main(): Promise<void> {
 
   let running: RunningServer;
   try {
-    running = await startServer({
-      handler: yoga,
+    // HTTP and graphql-ws on /graphql; at shutdown subscriptions end with `complete` before the drain (src/lifecycle.ts).
+    running = await serveApp({
+      app: yoga,
+      config,
       port: config.port,
       host: config.host,
-      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      graphqlPath: GRAPHQL_PATH,
       onDrained: async () => {
         await yoga.dispose();
         await closeUpstreams();

@@ -243,7 +243,7 @@ function createPools(settings: TransportSettings, fixedOrigins: readonly string[
 // ---------------------------------------------------------------------------------------------------------------
 
 export interface RequestSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   origin: string;
   /** Path template, for errors. */
   route: string;
