@@ -30,8 +30,11 @@ export interface WebSocketEndpointOptions {
 export interface WebSocketEndpoint {
   /** The http server's 'upgrade' listener. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Closes every WebSocket (1001 Going Away) and the endpoint. */
-  close(): Promise<void>;
+  /**
+   * Waits (up to `graceMs`) for the operations still running to finish and send their `complete`, then closes every
+   * WebSocket with 1001 Going Away and the endpoint. Shutdown ends the live streams first, so this is quick.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Headers of the upgrade request that every bridged operation carries (the credential may come from connection_init). */
@@ -144,6 +147,8 @@ function resultsOf(response: Response, abort: () => void): AsyncIterableIterator
 
 export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+  /** graphql-ws's per-connection state; an operation stays in `subscriptions` until its `complete` has been sent. */
+  const connections = new Set<{ subscriptions: Record<string, unknown> }>();
 
   /** One operation of one connection, as a POST to /graphql asking for an event stream. */
   const bridge = (connection: object, upgrade: IncomingMessage, params: Record<string, unknown> | undefined, payload: SubscribePayload): Runner => () => {
@@ -156,7 +161,8 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
     const credential = credentialOf(params);
     if (credential !== undefined) headers.set('authorization', credential);
     const body = JSON.stringify({
-      query: payload.query,
+      // An empty query with a persisted-operation hash in extensions is a persisted operation, not an empty document.
+      ...(payload.query ? { query: payload.query } : {}),
       ...(payload.variables ? { variables: payload.variables } : {}),
       ...(payload.operationName ? { operationName: payload.operationName } : {}),
       ...(payload.extensions ? { extensions: payload.extensions } : {}),
@@ -190,8 +196,15 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
 
   const server = useServer(
     {
+      onConnect: (ctx) => {
+        connections.add(ctx);
+        return true;
+      },
+      onClose: (ctx) => {
+        connections.delete(ctx);
+      },
       onSubscribe: (ctx, _id, payload) => {
-        if (typeof payload.query !== 'string' && payload.extensions === undefined) {
+        if (!payload.query && payload.extensions === undefined) {
           return [new GraphQLError('A subscribe message needs a query (or a persisted operation in extensions).', { extensions: { code: 'BAD_REQUEST' } })];
         }
         const run = bridge(ctx, ctx.extra.request, ctx.connectionParams, payload);
@@ -219,7 +232,10 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
       }
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
     },
-    close: async () => {
+    async close(graceMs = 5_000) {
+      const deadline = Date.now() + graceMs;
+      const busy = () => [...connections].some((ctx) => Object.keys(ctx.subscriptions).length > 0);
+      while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       await server.dispose();
     },
   };

@@ -15,6 +15,8 @@ export const SMS = SEED.channels.sms;
 
 export interface LiveStack extends TestStack {
   server: RunningServer;
+  /** What the server's lifecycle logged (shutdown steps, refused upgrades). */
+  serverLogs: string[];
   /** `http://127.0.0.1:PORT`. */
   url: string;
   /** Registers the server's webhooks with the emulator for these workspaces (the registration module itself). */
@@ -31,12 +33,14 @@ export async function startLiveStack(options: TestStackOptions = {}): Promise<Li
     env: { WEBHOOK_SIGNING_KEY: SIGNING_KEY, ...options.env },
     emulator: { rateLimits: false, ...options.emulator, webhooks: { allowLoopbackUrls: true, retryDelaysMs: [25, 50, 100], ...options.emulator?.webhooks } },
   });
-  const server = await serveApp({ app: stack.app, config: stack.config, port: 0, host: '127.0.0.1', graphqlPath: '/graphql' });
+  const serverLogs: string[] = [];
+  const server = await serveApp({ app: stack.app, config: stack.config, port: 0, host: '127.0.0.1', graphqlPath: '/graphql', log: (line) => serverLogs.push(line) });
   const clients: { dispose(): unknown }[] = [];
   const credential = { scheme: 'AccessKey' as const, token: DEMO_KEY };
   return {
     ...stack,
     server,
+    serverLogs,
     url: server.url,
     async register(workspaceIds = [WS]) {
       const subscriptions = createWebhookSubscriptionClient({ apiUrl: stack.emulator.url });
