@@ -18,6 +18,17 @@ export const SUBSCRIPTION_DEFAULTS = Object.freeze({
 
 export const SUBSCRIPTION_LIMIT_CODE = 'SUBSCRIPTION_LIMIT_EXCEEDED';
 
+/**
+ * The last item of a stream that ends on an error (the credential no longer reads the workspace): its resolver throws
+ * the error, so the subscriber gets one result with that coded error, then `complete`, rather than a broken stream.
+ */
+export interface StreamEnd {
+  kind: 'end';
+  error: unknown;
+}
+
+export type StreamItem = LiveEvent | StreamEnd;
+
 /** Past a cap: a coded error, raised before any Bird call. */
 export function subscriptionLimitError(scope: 'connection' | 'server', limit: number, exposeLimits: boolean): GraphQLError {
   const message =
@@ -50,7 +61,7 @@ export interface SubscriptionHubOptions {
 
 /** A reserved place under the caps: open() turns it into a stream, release() gives it back (e.g. authorization failed). */
 export interface Slot {
-  open(spec: StreamSpec): AsyncIterableIterator<LiveEvent>;
+  open(spec: StreamSpec): AsyncIterableIterator<StreamItem>;
   release(): void;
 }
 
@@ -95,11 +106,11 @@ export class SubscriptionHub {
     return { open: (spec) => this.stream(spec, release), release };
   }
 
-  private stream(spec: StreamSpec, release: () => void): AsyncIterableIterator<LiveEvent> {
+  private stream(spec: StreamSpec, release: () => void): AsyncIterableIterator<StreamItem> {
     const { bus, metrics, reauthorizeMs } = this.options;
     const now = this.options.now ?? Date.now;
     const hub = this;
-    return new Repeater<LiveEvent>(async function liveStream(push, stop) {
+    return new Repeater<StreamItem>(async function liveStream(push, stop) {
       const source = bus.subscribe(spec.kind, spec.workspaceId);
       const end = () => stop();
       hub.stops.add(end);
@@ -112,7 +123,12 @@ export class SubscriptionHub {
         for await (const event of source) {
           if (!spec.accept(event)) continue;
           if (now() - authorizedAt >= reauthorizeMs) {
-            await spec.reauthorize();
+            try {
+              await spec.reauthorize();
+            } catch (error) {
+              await push({ kind: 'end', error });
+              break;
+            }
             authorizedAt = now();
           }
           metrics.eventSent(spec.field);

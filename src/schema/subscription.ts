@@ -3,7 +3,8 @@ import { builder } from '../builder.ts';
 import type { BirdHandle } from '../bird/handle.ts';
 import type { Context } from '../context.ts';
 import { publicError } from '../errors.ts';
-import type { LiveEvent, LiveEventKind } from '../live/envelope.ts';
+import type { LiveEventKind } from '../live/envelope.ts';
+import type { StreamItem } from '../live/subscriptions.ts';
 import type { InteractionModel, MessageModel } from '../loaders.ts';
 import { MessageInteraction } from './interaction.ts';
 import { Message } from './message.ts';
@@ -30,7 +31,7 @@ async function authorize(bird: BirdHandle, { workspaceId, channelId }: Filter): 
  * Reserves a place under the caps (a refused subscription costs no call), authorizes, then streams the workspace's
  * events of `kind` that pass the channel and message filters.
  */
-async function openLive(ctx: Context, field: string, kind: LiveEventKind, args: Filter): Promise<AsyncIterable<LiveEvent>> {
+async function openLive(ctx: Context, field: string, kind: LiveEventKind, args: Filter): Promise<AsyncIterable<StreamItem>> {
   const live = ctx.live;
   if (!live) throw new Error('Live updates are not wired into this app');
   const filter: Filter = {
@@ -54,7 +55,8 @@ async function openLive(ctx: Context, field: string, kind: LiveEventKind, args: 
   });
 }
 
-const messageOf = (event: LiveEvent): MessageModel => {
+const messageOf = (event: StreamItem): MessageModel => {
+  if (event.kind === 'end') throw event.error;
   if (event.kind === 'interactionAdded') throw new Error(`A ${event.kind} event on a message stream`);
   return { ...event.message, workspaceId: event.workspaceId };
 };
@@ -103,7 +105,8 @@ builder.subscriptionField('interactionAdded', (t) =>
       messageId: t.arg({ type: 'UUID', description: 'Only interactions with this message.' }),
     },
     subscribe: (_root, args, ctx) => openLive(ctx, 'interactionAdded', 'interactionAdded', args),
-    resolve: (event: LiveEvent): InteractionModel => {
+    resolve: (event: StreamItem): InteractionModel => {
+      if (event.kind === 'end') throw event.error;
       if (event.kind !== 'interactionAdded') throw new Error(`A ${event.kind} event on the interaction stream`);
       return { ...event.interaction, workspaceId: event.workspaceId };
     },

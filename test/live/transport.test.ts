@@ -184,3 +184,63 @@ describe('heartbeats and shutdown', () => {
     await stack.close();
   });
 });
+
+describe('re-authorization of long-lived streams', () => {
+  it('ends a stream whose key was revoked at its first event after SUBSCRIPTION_REAUTHORIZE_MS: one UNAUTHENTICATED result, then complete', async () => {
+    const stack = await startLiveStack({ env: { SUBSCRIPTION_REAUTHORIZE_MS: '1000' } });
+    try {
+      await stack.register();
+      const key = 'short-lived-key-0001';
+      stack.emulator.store.addAccessKey(key, 'all');
+      const sub = collect<{ data?: { messageUpdated: { status: string } } | null; errors?: unknown[] }>(stack.sse(key), { query: SIMPLE });
+      await until(() => liveRuntimeOf(stack.app)!.hub.streaming === 1);
+      const sent = await fetch(`${stack.emulator.url}/workspaces/${WS}/channels/${SEED.channels.sms.id}/messages`, {
+        method: 'POST',
+        headers: { authorization: `AccessKey ${SEED.accessKeys.demo}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ receiver: { contacts: [{ identifierValue: SEED.contacts[0]!.phone }] }, body: { type: 'text', text: { text: 'Hi' } } }),
+      });
+      const id = ((await sent.json()) as { id: string }).id;
+      await sub.next(1);
+      stack.emulator.store.accessKeys.delete(key);
+      // Past the re-authorization interval (a wait, not a measured threshold).
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      stack.emulator.resetRequests();
+      stack.emulator.store.advanceMessage(WS, id);
+      await sub.completed;
+      expect(sub.errors).toEqual([]);
+      expect(sub.results).toEqual([
+        { data: { messageUpdated: { messageId: id, status: 'ACCEPTED' } } },
+        { data: null, errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } })] },
+      ]);
+      expect(stack.requests.upstream().map((r) => r.route)).toEqual([CHANNELS_ROUTE]);
+      expect(liveRuntimeOf(stack.app)!.hub.size).toBe(0);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('the receiver against real deliveries it must refuse', () => {
+  it('answers 401 to real deliveries signed 10 minutes ago; Bird retries them and no subscriber sees them', async () => {
+    const stack = await startLiveStack({ emulator: { now: () => Date.now() - 10 * 60 * 1000 } });
+    try {
+      await stack.register();
+      const sub = collect(stack.sse(), { query: SIMPLE });
+      await until(() => liveRuntimeOf(stack.app)!.hub.streaming === 1);
+      await fetch(`${stack.emulator.url}/workspaces/${WS}/channels/${SEED.channels.sms.id}/messages`, {
+        method: 'POST',
+        headers: { authorization: `AccessKey ${SEED.accessKeys.demo}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ receiver: { contacts: [{ identifierValue: SEED.contacts[0]!.phone }] }, body: { type: 'text', text: { text: 'Hi' } } }),
+      });
+      // 4 attempts (1 + the harness's 3 retries), all refused.
+      await until(() => stack.emulator.deliveries.some((d) => d.gaveUp));
+      expect(stack.emulator.deliveries.map((d) => d.status)).toEqual(Array(4).fill(401));
+      const metrics = await (await stack.fetch('/metrics')).text();
+      expect(metrics).toMatch(/^bird_webhooks_received_total\{outcome="stale_timestamp",kind="none"\} 4$/m);
+      sub.stop();
+      expect(sub.results).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  });
+});
