@@ -66,6 +66,9 @@ export interface DeliveryAttempt {
   gaveUp?: boolean;
   /** The `messagebird-request-timestamp` sent (Unix seconds). */
   timestamp: number;
+  /** When the attempt started and when its answer (or failure) came, epoch ms on the real clock (the bench's latency). */
+  startedAtMs: number;
+  endedAtMs: number;
 }
 
 /** What the store tells the hub about: each becomes a `<platform>.<kind>` delivery to every matching subscription. */
@@ -425,7 +428,9 @@ export class WebhookHub {
     };
     // Decision: a subscription without a signing key gets unsigned deliveries.
     if (record.signingKey !== undefined) headers[WEBHOOK_HEADERS.signature] = sign(record.signingKey, timestamp, url, delivery.body);
+    const startedAtMs = Date.now();
     const outcome = await this.post(url, headers, delivery.body);
+    const endedAtMs = Date.now();
     const ok = outcome.status >= 200 && outcome.status < 300;
     const gaveUp = !ok && delivery.attempts > this.retryDelaysMs.length;
     const entry: DeliveryAttempt = {
@@ -439,6 +444,8 @@ export class WebhookHub {
       duplicate: delivery.duplicate,
       ...(gaveUp ? { gaveUp } : {}),
       timestamp,
+      startedAtMs,
+      endedAtMs,
     };
     this.deliveries.push(entry);
     record.attempts.push(entry);
