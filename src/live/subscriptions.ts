@@ -110,7 +110,9 @@ export class SubscriptionHub {
     const { bus, metrics, reauthorizeMs } = this.options;
     const now = this.options.now ?? Date.now;
     const hub = this;
-    return new Repeater<StreamItem>(async function liveStream(push, stop) {
+    let started = false;
+    const stream = new Repeater<StreamItem>(async function liveStream(push, stop) {
+      started = true;
       const source = bus.subscribe(spec.kind, spec.workspaceId);
       const end = () => stop();
       hub.stops.add(end);
@@ -144,6 +146,14 @@ export class SubscriptionHub {
         release();
       }
     });
+    // A stream ended before its first pull (the client left while it was being authorized) never runs its executor:
+    // its place under the caps is given back here instead.
+    const end = stream.return.bind(stream);
+    stream.return = (value?: unknown) => {
+      if (!started) release();
+      return end(value as never);
+    };
+    return stream;
   }
 
   /** Shutdown: refuses new subscriptions and ends every open stream (SSE sends `complete`, graphql-ws `complete`). */
