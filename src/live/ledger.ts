@@ -1,4 +1,4 @@
-// The delivery ledger: which Bird deliveries (by messagebird-request-id) were already published, in memory or shared by every replica in Redis.
+// The delivery ledger: which Bird deliveries (by messagebird-request-id) were already published, and each message's newest status time, in memory or shared by every replica in Redis.
 import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
 
@@ -23,10 +23,16 @@ export interface DeliveryLedger {
   claim(requestId: string): Promise<Claim>;
   done(requestId: string): Promise<void>;
   release(requestId: string): Promise<void>;
+  /**
+   * Whether a status of `messageId` stamped `atMs` (its lastStatusAt) is at least as new as every one seen before; if
+   * so it becomes the newest. Bird's retries can bring an older status after a newer one: that one is not published.
+   */
+  isLatest(messageId: string, atMs: number): Promise<boolean>;
 }
 
 export function memoryLedger(ttlSeconds = DEFAULT_DEDUPE_TTL_SECONDS): DeliveryLedger {
   const entries = new LRUCache<string, 'pending' | 'done'>({ max: MEMORY_ENTRIES, ttl: ttlSeconds * 1000 });
+  const latest = new LRUCache<string, number>({ max: MEMORY_ENTRIES, ttl: ttlSeconds * 1000 });
   return {
     async claim(id) {
       const state = entries.get(id);
@@ -41,8 +47,20 @@ export function memoryLedger(ttlSeconds = DEFAULT_DEDUPE_TTL_SECONDS): DeliveryL
     async release(id) {
       entries.delete(id);
     },
+    async isLatest(messageId, atMs) {
+      if ((latest.get(messageId) ?? -Infinity) > atMs) return false;
+      latest.set(messageId, atMs);
+      return true;
+    },
   };
 }
+
+/** Compare and set in one step: only a status at least as new as the stored one replaces it. */
+const IS_LATEST_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if current and tonumber(current) > tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1`;
 
 /** `SET key pending NX PX` claims, `SET key done EX ttl` completes: one id is published once across all replicas. */
 export function redisLedger(redis: Redis, ttlSeconds = DEFAULT_DEDUPE_TTL_SECONDS): DeliveryLedger {
@@ -60,6 +78,9 @@ export function redisLedger(redis: Redis, ttlSeconds = DEFAULT_DEDUPE_TTL_SECOND
     },
     async release(id) {
       await redis.del(key(id));
+    },
+    async isLatest(messageId, atMs) {
+      return (await redis.eval(IS_LATEST_SCRIPT, 1, `${KEY_PREFIX}latest:${messageId}`, String(atMs), String(ttlSeconds))) === 1;
     },
   };
 }

@@ -5,6 +5,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export type WebhookOutcome =
   | 'published'
   | 'duplicate'
+  | 'stale'
   | 'busy'
   | 'unknown_event'
   | 'unroutable'
@@ -33,7 +34,7 @@ export function createLiveMetrics(registry: Registry | null): LiveMetrics {
   if (registry === null) return { webhook() {}, subscriptionOpened() {}, subscriptionClosed() {}, eventSent() {} };
   const webhooks = new Counter({
     name: 'bird_webhooks_received_total',
-    help: 'Webhook deliveries from Bird by outcome (published, duplicate, unknown_event, bad_signature, unavailable, …) and event kind.',
+    help: 'Webhook deliveries from Bird by outcome (published, duplicate, stale, unknown_event, bad_signature, unavailable, …) and event kind.',
     labelNames: ['outcome', 'kind'],
     registers: [registry],
   });

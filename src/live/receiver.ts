@@ -1,8 +1,8 @@
 // POST /webhooks/bird: verifies a Bird delivery (size, signature, time window), drops one seen before, publishes it, and answers 2xx only once it is published.
 //
 // The answers are what make "nothing lost, nothing twice" hold with Bird's retries (any non-2xx is retried for about
-// 8 hours): 2xx once the event is on the bus (or when retrying could never help: a duplicate, an event kind we do not
-// publish); 401 for a bad or missing signature; 413 over the size limit; 409 while another replica handles the same
+// 8 hours): 2xx once the event is on the bus (or when retrying could never help: a duplicate, a status older than one
+// already published for that message, an event kind we do not publish); 401 for a bad or missing signature; 413 over the size limit; 409 while another replica handles the same
 // delivery; 503 when the bus or the ledger is down. Payload contents (numbers, texts) are never logged.
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
@@ -117,6 +117,13 @@ export function useWebhookReceiver(options: WebhookReceiverOptions): Plugin {
     }
     if (claim === 'busy') return answer(409, 'busy', { code: 'WEBHOOK_IN_PROGRESS', message: 'This delivery is being handled; retry later.' }, event.event);
     try {
+      // A status change older than one already published (a retried delivery overtaken by later ones) is dropped.
+      const at = event.kind === 'messageUpdated' ? Date.parse(event.message.lastStatusAt) : Number.NaN;
+      if (!Number.isNaN(at) && !(await ledger.isLatest(event.messageId, at))) {
+        await ledger.done(deliveryId);
+        logger.info({ msg: 'webhook status older than one published: dropped', deliveryId, event: event.event });
+        return answer(200, 'stale', { status: 'stale' }, event.event);
+      }
       await bus.publish(event);
     } catch {
       await ledger.release(deliveryId).catch(() => {});

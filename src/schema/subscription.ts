@@ -83,7 +83,7 @@ builder.subscriptionField('messageUpdated', (t) =>
     nullable: false,
     description:
       "Status changes of sent messages (Bird's `<platform>.outbound` webhook): accepted, processing, sent, delivered, failed, … " +
-      'Bird retries deliveries, so an older status can arrive after a newer one: `lastStatusAt` orders them.',
+      'A status older than one already sent for the same message (a delivery Bird retried after later ones) is left out.',
     args: {
       workspaceId: t.arg({ type: 'UUID', required: true, description: WORKSPACE_ARG }),
       channelId: t.arg({ type: 'UUID', description: 'Only messages of this channel.' }),

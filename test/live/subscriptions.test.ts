@@ -211,3 +211,40 @@ describe('Bird’s at-least-once delivery', () => {
     expect(await (await stack.fetch('/metrics')).text()).toMatch(/^bird_webhooks_received_total\{outcome="duplicate",kind="outbound"\} 2$/m);
   });
 });
+
+describe('a retried delivery overtaken by later ones', () => {
+  it('is not shown: the subscriber never sees a message go back to an older status', async () => {
+    const sub = updated({ workspaceId: WS });
+    await listening(1);
+    const messageId = await sendRest();
+    await sub.next(1);
+    // The receiver fails the `processing` delivery once (Bird retries it), while `sent` and `delivered` go through.
+    const bus = liveRuntimeOf(stack.app)!.bus;
+    const publish = bus.publish;
+    let failed = false;
+    bus.publish = async (event) => {
+      if (!failed && event.kind === 'messageUpdated' && event.message.status === 'processing') {
+        failed = true;
+        throw new Error('bus down for one event');
+      }
+      return publish(event);
+    };
+    try {
+      for (const status of ['processing', 'sent', 'delivered'] as const) {
+        stack.emulator.store.advanceMessage(WS, messageId, status);
+        await new Promise((resolve) => setTimeout(resolve, 2)); // distinct lastStatusAt milliseconds
+      }
+      await until(() => stack.emulator.deliveries.filter((d) => d.status === 200).length === 4);
+      await stack.emulator.webhooks.settled();
+    } finally {
+      bus.publish = publish;
+    }
+    // A sentinel event: anything still coming would arrive before it.
+    stack.emulator.store.advanceMessage(WS, await sendRest(), 'processing');
+    await sub.next(4);
+    sub.stop();
+    expect(statuses(sub)).toEqual(['ACCEPTED', 'SENT', 'DELIVERED', expect.any(String)]);
+    expect(stack.emulator.deliveries.slice(0, 5).map((d) => d.status)).toEqual([200, 503, 200, 200, 200]);
+    expect(await (await stack.fetch('/metrics')).text()).toMatch(/^bird_webhooks_received_total\{outcome="stale",kind="outbound"\} 1$/m);
+  });
+});
