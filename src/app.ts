@@ -20,6 +20,7 @@ import { createLogger, yogaLogger } from './observability/logger.ts';
 import { createLive, registerLiveRuntime } from './live/index.ts';
 import { createReadiness, useReadiness } from './ready.ts';
 import { corsOptions, introspectionPlugins, persistedOperationsPlugins } from './security.ts';
+import { createChannelPlatformCache } from './schema/channel-platform-cache.ts';
 import { buildSchema } from './schema/index.ts';
 
 /**
@@ -149,6 +150,8 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     publicUrl: config.publicUrl,
   });
   const uploadLimits = { maxFileBytes: config.media.maxBytes, maxFieldBytes: DEFAULT_MAX_FIELD_BYTES };
+  // Each channel's platform, per credential, across requests: a warm send is one POST (src/schema/channel-platform-cache.ts).
+  const channelPlatforms = createChannelPlatformCache(config.sends.channelCache);
 
   // Request ids on every response (GraphQL, GraphiQL, /health, errors) and the JSON liveness route.
   const httpPlugin: Plugin = {
@@ -215,11 +218,13 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       return {
         bird: bindBird(bird, { credential, requestId, signal: request.signal, onEvent: hooks.onEvent, missingCredential }),
         onBatch: hooks.onBatch,
+        onFilterMismatch: hooks.onFilterMismatch,
         requestId,
         organizationId: config.bird.organizationId,
         mediaOrigin,
         mediaLinks: mediaLinks.forRequest(request, credential),
         mediaMaxBytes: config.media.maxBytes,
+        channelPlatforms,
       };
     },
   });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CLIENT_DEFAULTS } from './bird/client.ts';
 import type { BirdClientOptions } from './bird/client.ts';
+import { CHANNEL_PLATFORM_CACHE_DEFAULTS } from './schema/channel-platform-cache.ts';
 import { DEFAULT_DEDUPE_TTL_SECONDS } from './live/ledger.ts';
 import { DEFAULT_WEBHOOK_MAX_BYTES } from './live/receiver.ts';
 import { DEFAULT_TOLERANCE_SECONDS } from './live/signature.ts';
@@ -104,8 +105,15 @@ export interface Config {
   persistedOperations: string | null;
   /** /ready: timeout of the upstream probe and how long its answer is reused. */
   ready: { timeoutMs: number; cacheMs: number };
+  /** Sends (src/schema/send.ts). */
+  sends: SendsConfig;
   /** Live updates: the webhook receiver, the event bus and subscriptions (src/live). */
   live: LiveConfig;
+}
+
+export interface SendsConfig {
+  /** The channel-platform cache: entries live `ttlMs` (SEND_CHANNEL_CACHE_TTL_MS), at most `max` (SEND_CHANNEL_CACHE_SIZE); 0 turns it off. */
+  channelCache: { ttlMs: number; max: number };
 }
 
 export interface LiveConfig {
@@ -311,6 +319,12 @@ export function loadConfig(env: Env = process.env): Config {
     relayNodeFields: read.bool('RELAY_NODE_FIELDS', true),
     ...readHardening(read, { production, demo, port }),
     ...readMedia(read),
+    sends: Object.freeze({
+      channelCache: Object.freeze({
+        ttlMs: read.int('SEND_CHANNEL_CACHE_TTL_MS', CHANNEL_PLATFORM_CACHE_DEFAULTS.ttlMs, 0, 7 * 24 * 3600 * 1000),
+        max: read.int('SEND_CHANNEL_CACHE_SIZE', CHANNEL_PLATFORM_CACHE_DEFAULTS.max, 0, 1_000_000),
+      }),
+    }),
     live: readLive(read, demo),
   };
 

@@ -313,7 +313,13 @@ function openCallScope(spec: RequestSpec, idempotent: boolean, deadlineMs: numbe
     else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
   }
   let requestSignal = controller.signal;
-  if (headerPhase) requestSignal = callerSignal ? AbortSignal.any([callerSignal, headerPhase.signal]) : headerPhase.signal;
+  if (headerPhase) {
+    // Not AbortSignal.any([callerSignal, …]): Node 24 refuses a caller signal that is not a native AbortSignal, such
+    // as the one @whatwg-node gives requests that arrive over a socket (every media download answered 502).
+    if (callerSignal?.aborted) headerPhase.abort(callerSignal.reason);
+    else callerSignal?.addEventListener('abort', () => headerPhase.abort(callerSignal.reason), { once: true });
+    requestSignal = headerPhase.signal;
+  }
 
   return {
     signal: controller.signal,

@@ -5,7 +5,7 @@ import { CONTROL_PREFIX, controlInbound, controlInteraction, controlStatus } fro
 import { ApiError } from './errors.ts';
 import type { TimedLifecycle } from './lifecycle.ts';
 import { OPENAPI_PATH, openApiDocumentFor } from './openapi-document.ts';
-import type { Query } from './pages.ts';
+import { type Query, checkQueryNames } from './pages.ts';
 import { seedStore } from './seed.ts';
 import { Store, type Scope } from './store.ts';
 import { type DeliveryAttempt, WebhookHub, type WebhookOptions } from './webhooks.ts';
@@ -41,6 +41,10 @@ export interface EmulatorOptions {
   maxUploadBytes?: number;
   /** Default true: append every request to `requests`. Long benchmark or demo runs turn it off so the log cannot grow without bound. */
   recordRequests?: boolean;
+  /** Default false: a query name a read route does not implement is answered 400 (pages.ts, QUERY_NAMES). */
+  strictQuery?: boolean;
+  /** List filters (query names) to ignore, as a Bird that does not know them would (store.ts). */
+  ignoreFilters?: readonly string[];
 }
 
 export type Fault =
@@ -397,21 +401,27 @@ const FORM_OVERHEAD_BYTES = 64 * 1024;
 /**
  * Decision: storage errors are JSON `{code, message}` with S3's error codes (EntityTooLarge, MalformedPOSTRequest,
  * AccessDenied) rather than S3's XML, so clients parse one error format. An oversized upload is refused as soon as
- * its Content-Length (or the bytes read so far) exceed the limit, and the connection is closed.
+ * its Content-Length (the rest of the body is then discarded) or the bytes read so far (the connection is then
+ * closed) exceed the limit.
  */
 async function receiveUpload(req: IncomingMessage, store: Store): Promise<Reply> {
   const malformed = (why: string) => new ApiError(400, 'MalformedPOSTRequest', `The body of your POST request is not well-formed multipart/form-data: ${why}`);
-  const tooLarge = (): Reply => ({
-    ...errorReply(new ApiError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size')),
-    headers: { connection: 'close' },
-  });
+  const tooLarge = (close: boolean): Reply => {
+    const reply = errorReply(new ApiError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'));
+    return close ? { ...reply, headers: { connection: 'close' } } : reply;
+  };
   const type = req.headers['content-type'] ?? '';
   const boundary = /^multipart\/form-data\s*;.*boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(type);
   if (!boundary) throw malformed('expected a multipart/form-data content type with a boundary');
   const limit = store.maxUploadBytes + FORM_OVERHEAD_BYTES;
-  if (Number(req.headers['content-length'] ?? 0) > limit) return tooLarge();
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    // Refused before a byte is kept, but read to the end (discarded) without closing: Node 24's fetch reports EPIPE,
+    // not the answer, when the connection closes while it is still sending.
+    req.resume();
+    return tooLarge(false);
+  }
   const body = await readBody(req, limit);
-  if (body === undefined) return tooLarge();
+  if (body === undefined) return tooLarge(true);
   const { fields, file } = parseMultipart(body, (boundary[1] ?? boundary[2]) as string, malformed);
   store.completeUpload(fields, file);
   return { status: 204 };
@@ -561,6 +571,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.random ? { random: options.random } : {}),
     onChange: (change) => webhooks.notify(change),
     ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
+    ...(options.ignoreFilters ? { ignoreFilters: options.ignoreFilters } : {}),
   });
   if (options.seed !== false) seedStore(store);
 
@@ -611,6 +622,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const bucket = params.ws ?? (params.org ? `org:${params.org}` : undefined);
         if (limiter && bucket !== undefined && !limiter.take(bucket, req.method as string)) return tooManyRequests();
       }
+      if (options.strictQuery) checkQueryNames(`${route.method} ${route.pattern}`, query);
       const body = route.body === 'json' ? await readJson(req) : undefined;
       return await route.handle({ params, query, body, scope, store, webhooks, req });
     } catch (error) {

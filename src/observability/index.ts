@@ -5,7 +5,7 @@ import { getOperationAST } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { UpstreamEvent } from '../bird/client.ts';
 import type { Config } from '../config.ts';
-import { type Metrics, createMetrics } from './metrics.ts';
+import { type Metrics, createMetrics, warnFilterMismatchOnce } from './metrics.ts';
 import { type Tracing, createTracing } from './tracing.ts';
 
 export const METRICS_PATH = '/metrics';
@@ -29,7 +29,11 @@ export interface Observability {
   plugin: Plugin;
   metrics: Metrics | null;
   /** The per-request hooks that go into the GraphQL context (Bird call observer, loader batch sizes). */
-  contextHooks(request: Request): { onEvent: (event: UpstreamEvent) => void; onBatch: (loader: string, size: number) => void };
+  contextHooks(request: Request): {
+    onEvent: (event: UpstreamEvent) => void;
+    onBatch: (loader: string, size: number) => void;
+    onFilterMismatch: (list: string, filter: string) => void;
+  };
 }
 
 export interface ObservabilityOptions {
@@ -157,6 +161,10 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
     contextHooks: (request) => ({
       onEvent: onEvent(request),
       onBatch: (loader, size) => metrics?.batch(loader, size),
+      onFilterMismatch: (list, filter) => {
+        metrics?.filterMismatch(list, filter);
+        warnFilterMismatchOnce(logger, list, filter);
+      },
     }),
   };
 }

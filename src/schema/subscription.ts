@@ -6,7 +6,7 @@ import { publicError } from '../errors.ts';
 import type { LiveEventKind } from '../live/envelope.ts';
 import type { StreamItem } from '../live/subscriptions.ts';
 import type { InteractionModel, MessageModel } from '../loaders.ts';
-import { MessageInteraction } from './interaction.ts';
+import { Interaction } from './interaction.ts';
 import { Message } from './message.ts';
 
 builder.subscriptionType({
@@ -96,7 +96,7 @@ builder.subscriptionField('messageUpdated', (t) =>
 
 builder.subscriptionField('interactionAdded', (t) =>
   t.field({
-    type: MessageInteraction,
+    type: Interaction,
     nullable: false,
     description: "What recipients do with sent messages, as it happens: opened, clicked, read, reacted, … (Bird's `<platform>.interaction` webhook).",
     args: {

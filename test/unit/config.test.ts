@@ -39,6 +39,8 @@ describe('loadConfig', () => {
       // Media: Bird's 100 MiB, a random link secret for this process, 15-minute links on the request's origin.
       media: { maxBytes: 104857600, linkSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), linkSecretGiven: false, linkTtlSeconds: 900 },
       publicUrl: null,
+      // Sends: each channel's platform remembered for an hour, at most 10,000 channels.
+      sends: { channelCache: { ttlMs: 3600000, max: 10000 } },
       // Live updates (every value: test/unit/live-config.test.ts): demo mode signs with a random key, events in memory.
       live: expect.objectContaining({ signingKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), signingKeyGiven: false, redisUrl: null }),
     });
