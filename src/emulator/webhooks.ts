@@ -188,6 +188,9 @@ export class WebhookHub {
   private readonly waiting = new Map<NodeJS.Timeout, Delivery>();
   private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   private readonly inFlight = new Set<http.ClientRequest>();
+  /** Bodies of successful deliveries by request id, for redeliver(); bounded so a long demo run does not grow without end. */
+  private readonly sent = new Map<string, string>();
+  private static readonly MAX_REMEMBERED = 10_000;
   private busyQueues = 0;
   private settledWaiters: (() => void)[] = [];
   private closed = false;
@@ -384,10 +387,6 @@ export class WebhookHub {
     if (this.busyQueues === 0) return Promise.resolve();
     return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
-
-  /** Bodies of deliveries by request id, for redeliver(); bounded so a long demo run does not grow without end. */
-  private readonly sent = new Map<string, string>();
-  private static readonly MAX_REMEMBERED = 10_000;
 
   private enqueue(delivery: Delivery): void {
     if (this.closed || delivery.record.deleted) return;

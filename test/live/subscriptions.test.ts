@@ -201,6 +201,7 @@ describe('Bird’s at-least-once delivery', () => {
     stack.emulator.store.advanceMessage(WS, messageId, 'processing');
     await sub.next(2);
     sub.stop();
+    await stack.emulator.webhooks.settled();
     expect(statuses(sub)).toEqual(['ACCEPTED', 'PROCESSING']);
     expect(stack.emulator.deliveries.map((d) => [d.status, d.duplicate])).toEqual([
       [200, false],
