@@ -17,6 +17,7 @@ import { DEFAULT_MAX_FIELD_BYTES, uploadBodyLimit, useMultipartUploads } from '.
 import { createObservability } from './observability/index.ts';
 import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
+import { createLive, registerLiveRuntime } from './live/index.ts';
 import { createReadiness, useReadiness } from './ready.ts';
 import { corsOptions, introspectionPlugins, persistedOperationsPlugins } from './security.ts';
 import { createChannelPlatformCache } from './schema/channel-platform-cache.ts';
@@ -138,7 +139,9 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
 
   const log = logger ?? yogaLogger(createLogger({ level: config.logLevel, format: config.logFormat }));
   const observability = createObservability({ config, logger: log, graphqlPath: GRAPHQL_PATH, requestIdOf: idOf, ...(spanExporter ? { spanExporter } : {}) });
-  const readiness = createReadiness({ url: config.bird.apiUrl, timeoutMs: config.ready.timeoutMs, cacheMs: config.ready.cacheMs });
+  // Live updates (src/live): the webhook receiver, the event bus (memory or Redis) and the subscriptions' hub.
+  const live = createLive({ config: config.live, publicUrl: config.publicUrl, bird, logger: log, registry: observability.metrics?.registry ?? null, exposeLimits: !config.production });
+  const readiness = createReadiness({ url: config.bird.apiUrl, timeoutMs: config.ready.timeoutMs, cacheMs: config.ready.cacheMs, dependencies: [live.healthy] });
   // Signed download links for Bird media (GET /media/<token>) and streamed multipart uploads (src/media).
   const mediaLinks = createMediaLinkIssuer({
     secret: config.media.linkSecret,
@@ -163,7 +166,7 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     },
   };
 
-  return createYoga<Record<string, never>, Context>({
+  const app = createYoga<Record<string, never>, Context>({
     schema: schema ?? buildSchema({ nodeFields: config.relayNodeFields }),
     graphqlEndpoint: GRAPHQL_PATH,
     // yoga's own check answers an empty 200 on any URL ending in its path and runs before user plugins;
@@ -190,6 +193,8 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       httpPlugin,
       observability.plugin,
       useReadiness(readiness),
+      // POST /webhooks/bird answers before CSRF and the limits; the live context and per-event execution of subscriptions.
+      ...live.plugins,
       useMediaDownloadRoute({ bird, keys: mediaLinks.keys, requestIdOf: idOf }),
       // GET and multipart/form-urlencoded/text POSTs (CORS "simple" requests) must carry this header: a browser only
       // sends it after a preflight, which the CORS allowlist answers.
@@ -233,4 +238,6 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       };
     },
   });
+  registerLiveRuntime(app, live);
+  return app;
 }

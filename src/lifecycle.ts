@@ -1,6 +1,11 @@
-// startServer(): the node:http listener around the app and its graceful shutdown (stop accepting, drain, close upstreams).
+// startServer(): the node:http listener around the app (and its WebSocket upgrades) and its graceful shutdown (stop accepting, end live streams, drain, close upstreams).
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { App } from './app.ts';
+import type { Config } from './config.ts';
+import { liveRuntimeOf } from './live/index.ts';
+import { createWebSocketEndpoint } from './live/websocket.ts';
 
 export interface StartServerOptions {
   /** The request listener: the yoga app (it is callable as a node:http handler). */
@@ -11,6 +16,13 @@ export interface StartServerOptions {
   shutdownTimeoutMs: number;
   /** Runs after the last request is answered: dispose the app, close the Bird pool, stop the emulator. */
   onDrained?: () => Promise<void>;
+  /** The 'upgrade' listener (graphql-ws on /graphql), attached before the server listens. */
+  onUpgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /**
+   * Runs once shutdown has stopped accepting connections, before the drain waits: ends long-lived responses (SSE
+   * subscriptions) and WebSockets cleanly, so they do not hold the drain until the grace period.
+   */
+  beforeDrain?: () => Promise<void>;
   log?: (message: string) => void;
 }
 
@@ -37,7 +49,7 @@ export function listen(server: Server, port: number, host: string): Promise<void
   });
 }
 
-export async function startServer({ handler, port, host, shutdownTimeoutMs, onDrained, log = () => {} }: StartServerOptions): Promise<RunningServer> {
+export async function startServer({ handler, port, host, shutdownTimeoutMs, onDrained, onUpgrade, beforeDrain, log = () => {} }: StartServerOptions): Promise<RunningServer> {
   let stopping: Promise<void> | undefined;
   let active = 0;
   const server = createServer((req, res) => {
@@ -50,6 +62,7 @@ export async function startServer({ handler, port, host, shutdownTimeoutMs, onDr
     if (stopping) res.setHeader('connection', 'close');
     handler(req, res);
   });
+  if (onUpgrade) server.on('upgrade', onUpgrade);
   await listen(server, port, host);
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
@@ -63,6 +76,7 @@ export async function startServer({ handler, port, host, shutdownTimeoutMs, onDr
       server.closeAllConnections();
     }, shutdownTimeoutMs);
     force.unref();
+    await beforeDrain?.().catch((error: unknown) => log(`ending live streams failed: ${(error as Error).message}`));
     await closed;
     clearTimeout(force);
     await onDrained?.();
@@ -78,4 +92,46 @@ export async function startServer({ handler, port, host, shutdownTimeoutMs, onDr
       return stopping;
     },
   };
+}
+
+export interface ServeAppOptions {
+  /** The yoga app (createApp). */
+  app: App;
+  config: Pick<Config, 'corsOrigins' | 'publicUrl' | 'shutdownTimeoutMs'> & { live: Pick<Config['live'], 'keepAliveMs'>; limits: Pick<Config['limits'], 'maxBodyBytes'> };
+  port: number;
+  host: string;
+  /** The GraphQL path, where graphql-ws is served too. */
+  graphqlPath: string;
+  onDrained?: () => Promise<void>;
+  log?: (message: string) => void;
+}
+
+/**
+ * The app served as `npm start` serves it: HTTP, graphql-ws on the GraphQL path (src/live/websocket.ts), and a shutdown
+ * that first ends every subscription with `complete` and closes WebSockets with 1001 Going Away, then drains.
+ */
+export function serveApp({ app, config, port, host, graphqlPath, onDrained, log = () => {} }: ServeAppOptions): Promise<RunningServer> {
+  const websockets = createWebSocketEndpoint({
+    // The bridge names its connection in the server context, which yoga merges into the GraphQL context.
+    fetch: (url, init, serverContext) => app.fetch(url, init, serverContext as Record<string, never>),
+    path: graphqlPath,
+    corsOrigins: config.corsOrigins,
+    publicUrl: config.publicUrl,
+    keepAliveMs: config.live.keepAliveMs,
+    maxMessageBytes: config.limits.maxBodyBytes,
+    log,
+  });
+  return startServer({
+    handler: app,
+    port,
+    host,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    onUpgrade: (request, socket, head) => websockets.handleUpgrade(request, socket, head),
+    beforeDrain: async () => {
+      liveRuntimeOf(app)?.closeStreams();
+      await websockets.close();
+    },
+    ...(onDrained ? { onDrained } : {}),
+    log,
+  });
 }
