@@ -321,9 +321,7 @@ export function loadConfig(env: Env = process.env): Config {
     deadlineMs: read.int('BIRD_DEADLINE_MS', CLIENT_DEFAULTS.deadlineMs, 1, 600_000),
     connections: read.int('BIRD_CONNECTIONS', CLIENT_DEFAULTS.connections, 1, 10_000),
   };
-  // REDIS_URL is read once: the pacing bucket (bird) and the live events and delivery ledger (live) share one Redis.
-  const redisUrl = readRedisUrl(read);
-  const bird: BirdConfig = { ...client, ...readSharing(read, client.connections, redisUrl) };
+  const bird: BirdConfig = { ...client, ...readSharing(read, client.connections) };
 
   const config: Config = {
     nodeEnv,
@@ -345,7 +343,8 @@ export function loadConfig(env: Env = process.env): Config {
         max: read.int('SEND_CHANNEL_CACHE_SIZE', CHANNEL_PLATFORM_CACHE_DEFAULTS.max, 0, 1_000_000),
       }),
     }),
-    live: readLive(read, demo, redisUrl),
+    // REDIS_URL is read once: the pacing bucket and the live events and delivery ledger share one Redis.
+    live: readLive(read, demo, bird.redisUrl),
   };
 
   if (read.problems.length > 0) {
@@ -359,11 +358,12 @@ export function loadConfig(env: Env = process.env): Config {
  * to disable), Redis for pacing across replicas (REDIS_URL), the caps on calls in flight per credential (of the
  * BIRD_CONNECTIONS, default half) and per request, and where media downloads may be redirected to.
  */
-function readSharing(read: Reader, connections: number, redisUrl: string | null) {
+function readSharing(read: Reader, connections: number) {
   const rate = (name: string, fallback: number): number | null =>
     read.raw(name)?.toLowerCase() === 'off' ? null : read.int(name, fallback, 3, 1_000_000);
   const getPerSecond = rate('BIRD_RATE_GET_PER_SECOND', BIRD_RATE_LIMITS.getPerSecond as number);
   const postPerSecond = rate('BIRD_RATE_POST_PER_SECOND', BIRD_RATE_LIMITS.postPerSecond as number);
+  const redisUrl = readRedisUrl(read);
   const originsRaw = read.raw('BIRD_MEDIA_REDIRECT_ORIGINS');
   const origins = originsRaw === undefined ? [] : originsRaw.split(',').map((origin) => origin.trim()).filter(Boolean);
   const badOrigins = origins.filter((origin) => !ORIGIN.test(origin));
@@ -485,7 +485,7 @@ function readRedisUrl(read: Reader): string | null {
   }
   if (parsed && ['redis:', 'rediss:'].includes(parsed.protocol) && parsed.hostname) return value;
   // Never quoted: the URL may carry a password.
-  read.problems.push('REDIS_URL must be a redis:// or rediss:// URL such as redis://localhost:6379 (got a value that does not match)');
+  read.problems.push('REDIS_URL must be a redis:// or rediss:// URL (got a value that does not match)');
   return null;
 }
 
