@@ -35,7 +35,7 @@ COPY package.json persisted-operations.json ./
 # spool to /tmp (os.tmpdir()), the only place the server writes.
 USER 1000:1000
 EXPOSE 4000
-# For docker and compose (Kubernetes uses its own probes on /health and /ready, deploy/k8s/deployment.yaml).
+# For docker and compose (Kubernetes uses its own probes on /health and /ready, deploy/k8s/server.yaml).
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Node itself is PID 1: the server handles SIGTERM (drains requests in flight, SHUTDOWN_TIMEOUT_MS) and spawns no
