@@ -1,15 +1,16 @@
 // createApp({ config, bird }) → the yoga instance: schema, context, masking, CSRF/CORS, limits, GraphiQL, /health, /ready, /metrics; never listens.
 import { randomUUID } from 'node:crypto';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { parseAuthorization } from './auth.ts';
 import type { BirdClient, Credential } from './bird/client.ts';
 import { bindBird } from './bird/handle.ts';
-import { ACCESS_TOKEN_PATTERN, type Config } from './config.ts';
+import type { Config } from './config.ts';
 import { type Context, missingCredential } from './context.ts';
 import { maskError } from './errors.ts';
+import { useCodedErrors } from './http-errors.ts';
 import { useBodySizeLimit, useLimits } from './limits.ts';
 import { useMediaDownloadRoute } from './media/download-route.ts';
 import { createMediaLinkIssuer } from './media/links.ts';
@@ -18,7 +19,7 @@ import { createObservability } from './observability/index.ts';
 import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
 import { createReadiness, useReadiness } from './ready.ts';
-import { corsOptions, introspectionPlugins, persistedOperationsPlugins } from './security.ts';
+import { corsOptions, introspectionPlugins, persistedOperationsPlugins, useCsrfPrevention } from './security.ts';
 import { buildSchema } from './schema/index.ts';
 
 /**
@@ -65,7 +66,6 @@ export const HEALTH_PATH = '/health';
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Caller-supplied request ids are kept only when short and plain, so they are safe to log and forward. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-const AUTHORIZATION_PATTERN = /^(AccessKey|Bearer) +(\S+)$/i;
 
 export type App = YogaServerInstance<Record<string, never>, Context>;
 
@@ -80,26 +80,6 @@ export interface CreateAppOptions {
   spanExporter?: SpanExporter;
   /** Overrides of the GraphiQL options (title, defaultQuery, ...); GraphiQL itself is on only when config.graphiql. */
   graphiql?: GraphiQLOptions;
-}
-
-export class AuthorizationError extends GraphQLError {
-  constructor() {
-    super('Malformed Authorization header: expected "AccessKey <key>" or "Bearer <token>".', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'AccessKey, Bearer' } } },
-    });
-  }
-}
-
-/**
- * The caller's credential from `Authorization`, else null. Throws AuthorizationError when the header is present but
- * not `AccessKey <token>` / `Bearer <token>` with a sane token; the header's value is never echoed.
- */
-export function parseAuthorization(header: string | null): Credential | null {
-  if (header === null || header.trim() === '') return null;
-  const match = AUTHORIZATION_PATTERN.exec(header.trim());
-  const token = match?.[2];
-  if (!match || token === undefined || !ACCESS_TOKEN_PATTERN.test(token)) throw new AuthorizationError();
-  return { scheme: match[1]!.toLowerCase() === 'bearer' ? 'Bearer' : 'AccessKey', token };
 }
 
 /** The caller's x-request-id when well-formed, else a fresh UUID. */
@@ -185,12 +165,14 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     // Order matters for onRequest: /health, /metrics and /ready answer before CSRF and the limits look at the request.
     plugins: [
       httpPlugin,
+      // Every error leaves with a code, and nothing of the request body is echoed (src/http-errors.ts).
+      useCodedErrors(),
       observability.plugin,
       useReadiness(readiness),
       useMediaDownloadRoute({ bird, keys: mediaLinks.keys, requestIdOf: idOf }),
-      // GET and multipart/form-urlencoded/text POSTs (CORS "simple" requests) must carry this header: a browser only
-      // sends it after a preflight, which the CORS allowlist answers.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      // GET and multipart/form-urlencoded/text POSTs (CORS "simple" requests) must carry the CSRF header: a browser
+      // only sends it after a preflight, which the CORS allowlist answers (CSRF_REJECTED otherwise).
+      useCsrfPrevention(),
       ...useLimits({ limits: config.limits, exposeLimits: !config.production }),
       ...introspectionPlugins(config),
       ...persistedOperationsPlugins(config),

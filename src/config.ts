@@ -1,6 +1,7 @@
 // Reads the environment once at boot and returns a frozen, typed Config; the only module that reads process.env.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { ACCESS_TOKEN_PATTERN } from './auth.ts';
 import { CLIENT_DEFAULTS } from './bird/client.ts';
 import type { BirdClientOptions } from './bird/client.ts';
 
@@ -10,11 +11,8 @@ export const BIRD_MEDIA_URL = 'https://media.api.bird.com';
 /** The emulator's seeded demo key (src/emulator/seed.ts); demo mode uses it as the server-held key. */
 export const DEMO_ACCESS_KEY = 'demo-access-key';
 
-/**
- * An access key or bearer token as we accept it, from the environment or an `Authorization` header: the RFC 7235
- * token68 alphabet, 8 to 512 characters. Anything else is refused before any Bird call, and never echoed.
- */
-export const ACCESS_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]{8,512}=*$/;
+/** An access key as we accept one (src/auth.ts, Bird's rules): anything else is refused before any Bird call, never echoed. */
+export { ACCESS_TOKEN_PATTERN };
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

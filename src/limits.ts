@@ -141,11 +141,13 @@ function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQL
 export type OperationEstimate =
   | { cost: number; upstreamCalls: number }
   /** An argument the schema maps (a global ID) is malformed: Pothos cannot price the operation, so it does not run. */
-  | { invalidArgument: GraphQLError };
+  | { invalidArgument: GraphQLError }
+  /** The variables do not coerce to their declared types (graphql-js's own messages, one per problem). */
+  | { invalidVariables: readonly GraphQLError[] };
 
 /**
  * Cost and upstream calls of the operation that will run, from the document and the caller's variables, before any
- * resolver runs. Undefined when the variables do not coerce (execution then refuses them, still before any call).
+ * resolver runs. Undefined when no operation can be chosen (execution then says why, before any call).
  */
 export function estimateOperation(
   schema: GraphQLSchema,
@@ -157,7 +159,7 @@ export function estimateOperation(
   const operation = operationName ? operations.find((op) => op.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return undefined;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
-  if (coerced.errors) return undefined;
+  if (coerced.errors) return { invalidVariables: coerced.errors };
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const root = schema.getRootType(operation.operation);
@@ -179,6 +181,16 @@ export function estimateOperation(
     return { invalidArgument: error instanceof GraphQLError ? error : new GraphQLError('Invalid argument.', { originalError: error as Error }) };
   }
   return { cost, upstreamCalls };
+}
+
+/** A variable-coercion error as the caller sees it: graphql-js's message and location, BAD_USER_INPUT, HTTP 400. */
+function badVariable(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
 }
 
 function limitError(code: string, message: string, exposed: Record<string, number> | undefined): GraphQLError {
@@ -299,6 +311,11 @@ function useOperationBudget({ limits, exposeLimits }: LimitsOptions): Plugin {
     onExecute({ args, setResultAndStopExecution }) {
       const estimate = estimates.get(args.schema, args.document, args.operationName, args.variableValues as Record<string, unknown>);
       if (!estimate) return;
+      if ('invalidVariables' in estimate) {
+        // graphql-js would answer these without a code; they are the caller's own input, like the inline mistake.
+        setResultAndStopExecution({ errors: estimate.invalidVariables.map(badVariable) });
+        return;
+      }
       let error: GraphQLError | undefined;
       if ('invalidArgument' in estimate) {
         error = estimate.invalidArgument;

@@ -1,14 +1,37 @@
 // Security defaults of the HTTP front: CORS allowlist, introspection switch, field-suggestion masking, persisted operations.
 import { readFileSync } from 'node:fs';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { Kind, type OperationDefinitionNode, parse } from 'graphql';
-import type { CORSOptions, Plugin } from 'graphql-yoga';
+import { type CORSOptions, createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Config } from './config.ts';
 
+/** The header a GET or a CORS-"simple" POST must carry: a browser sends it only after a preflight. */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 /** Headers a browser may send cross-origin: JSON, credentials, the CSRF header and our request id. */
-const CORS_ALLOWED_HEADERS = ['content-type', 'authorization', 'x-graphql-yoga-csrf', 'x-request-id', 'accept'];
+const CORS_ALLOWED_HEADERS = ['content-type', 'authorization', CSRF_HEADER, 'x-request-id', 'accept'];
+
+/**
+ * yoga's CSRF prevention: GET and multipart/form-urlencoded/text POSTs (CORS "simple" requests) must carry CSRF_HEADER.
+ * Its refusal is answered as CSRF_REJECTED (403) with a message saying what to send; the plugin's own has no code.
+ */
+export function useCsrfPrevention(): Plugin {
+  const csrf = useCSRFPrevention({ requestHeaders: [CSRF_HEADER] });
+  return {
+    onRequestParse(payload) {
+      try {
+        return csrf.onRequestParse?.(payload);
+      } catch {
+        throw createGraphQLError(
+          `Refused as a possible cross-site request: GET requests and form, multipart or text/plain POSTs must carry the "${CSRF_HEADER}" header (any value), or use Content-Type: application/json.`,
+          { extensions: { code: 'CSRF_REJECTED', http: { status: 403 } } },
+        );
+      }
+    },
+  };
+}
 
 /**
  * yoga's `cors` option. yoga's default reflects ANY Origin with `Access-Control-Allow-Credentials: true`, which would let
