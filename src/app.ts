@@ -173,7 +173,7 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       // GET and multipart/form-urlencoded/text POSTs (CORS "simple" requests) must carry the CSRF header: a browser
       // only sends it after a preflight, which the CORS allowlist answers (CSRF_REJECTED otherwise).
       useCsrfPrevention(),
-      ...useLimits({ limits: config.limits, exposeLimits: !config.production }),
+      ...useLimits({ limits: config.limits, exposeLimits: !config.production, maxUploadBytes: config.media.maxBytes }),
       ...introspectionPlugins(config),
       ...persistedOperationsPlugins(config),
       // Apollo Federation inline traces: `extensions.ftv1` only when a router asks (apollo-federation-include-trace:

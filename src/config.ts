@@ -33,6 +33,10 @@ export interface LimitsConfig {
   maxUpstreamCalls: number;
   /** Request bodies above this are refused with 413 (multipart uploads are bounded by the media settings). */
   maxBodyBytes: number;
+  /** Brackets of the document, and objects/arrays of the variables, nested deeper than this are refused (no recursion). */
+  maxNesting: number;
+  /** `uploadMedia` fields one request may run (one file per request: aliases would send it again). */
+  maxUploadsPerRequest: number;
 }
 
 export interface TracingConfig {
@@ -293,6 +297,9 @@ export const DEFAULT_LIMITS: Readonly<LimitsConfig> = Object.freeze({
   maxCost: 20_000,
   maxUpstreamCalls: 150,
   maxBodyBytes: 256 * 1024,
+  // Legit documents nest ~32 deep at most (16 selection levels, the deepest content inputs); 5,000 overflows the stack.
+  maxNesting: 64,
+  maxUploadsPerRequest: 1,
 });
 
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
@@ -333,6 +340,8 @@ function readHardening(read: Reader, env: { production: boolean; demo: boolean; 
       maxCost: read.int('MAX_COST', DEFAULT_LIMITS.maxCost, 1, 100_000_000),
       maxUpstreamCalls: read.int('MAX_UPSTREAM_CALLS', DEFAULT_LIMITS.maxUpstreamCalls, 1, 100_000),
       maxBodyBytes: read.int('MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, 1_024, 100 * 1024 * 1024),
+      maxNesting: read.int('MAX_NESTING', DEFAULT_LIMITS.maxNesting, 8, 1_000),
+      maxUploadsPerRequest: read.int('MAX_UPLOADS_PER_REQUEST', DEFAULT_LIMITS.maxUploadsPerRequest, 1, 100),
     }),
     logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'json'),
     metrics: read.bool('METRICS', true),

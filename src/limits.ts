@@ -1,4 +1,4 @@
-// Operation limits: tokens, depth, aliases (graphql-armor), cost and upstream-call budget (Pothos complexity), body size.
+// Operation limits: nesting, tokens, depth, aliases, introspection, cost, upstream-call budget, uploads, body size.
 //
 // Every limit rejects before execution starts, so a rejected operation makes zero upstream calls. Each error carries a
 // stable `extensions.code`; the limit values themselves are only named when `exposeLimits` is on (not in production).
@@ -25,9 +25,12 @@ import {
   isInterfaceType,
   isListType,
   isObjectType,
+  isUnionType,
 } from 'graphql';
 import { createGraphQLError, type FetchAPI, type Plugin } from 'graphql-yoga';
 import type { LimitsConfig } from './config.ts';
+import { documentNestsDeeperThan, valueNestsDeeperThan } from './nesting.ts';
+import { INTROSPECTION_LIMIT_CODE, introspectionCost, maxIntrospectionRule, operationRootFields } from './introspection-limits.ts';
 import { DEFAULT_PAGE_SIZE } from './schema/pagination.ts';
 
 /** Codes of the limit errors, beside those of src/errors.ts. */
@@ -38,10 +41,28 @@ export const LIMIT_ERROR_CODES = {
   cost: 'COST_LIMIT_EXCEEDED',
   upstream: 'UPSTREAM_BUDGET_EXCEEDED',
   body: 'PAYLOAD_TOO_LARGE',
+  nesting: 'NESTING_LIMIT_EXCEEDED',
+  introspection: INTROSPECTION_LIMIT_CODE,
+  uploads: 'UPLOAD_LIMIT_EXCEEDED',
 } as const;
 
-/** Any other list (receivers, representations of unknown length, ...): the Pothos default guess. */
+/** The cost of a list of the parent's own data (content items, actions, …): the Pothos default, a typical size. */
 export const LIST_MULTIPLIER = 10;
+
+/**
+ * The most items of each list field whose items can lead to Bird calls, by field name, for the upstream-call estimate
+ * (an upper bound must not guess). A test checks that every such list of the schema has an entry here.
+ */
+export const LIST_BOUNDS: Readonly<Record<string, number>> = {
+  // A message's or an interaction's participants. Bird documents no maximum; 1,000 is the most one send may name
+  // (src/schema/send.ts) and what an email to a list holds. Each participant's `contact` is one call.
+  receivers: 1_000,
+};
+
+/** Root mutations that make more than one call: uploadMedia asks Bird for a form, then posts the file to storage. */
+const MUTATION_CALLS: Readonly<Record<string, number>> = { uploadMedia: 2 };
+/** The mutation that sends the request's file to Bird's storage (counted against MAX_UPLOADS_PER_REQUEST and the bytes). */
+const UPLOAD_FIELD = 'uploadMedia';
 
 function isConnectionField(field: GraphQLField<unknown, unknown>): boolean {
   return getNamedType(field.type).name.endsWith('Connection') && field.args.some((arg) => arg.name === 'first');
@@ -68,6 +89,16 @@ export function selectionMultiplier(field: GraphQLField<unknown, unknown>, args:
 }
 
 /**
+ * How many times a field's sub-selection runs at most, for the upstream-call estimate: selectionMultiplier, except
+ * that lists of the parent's data count their real bound (LIST_BOUNDS) instead of a typical size.
+ */
+export function callMultiplier(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
+  const bound = LIST_BOUNDS[field.name];
+  if (bound !== undefined && isListType(getNullableType(field.type))) return bound;
+  return selectionMultiplier(field, args);
+}
+
+/**
  * Pothos complexity's `fieldComplexity` (src/builder.ts): every field costs 1 and multiplies its sub-selection by
  * selectionMultiplier, so `channels(first: 10) { messages(first: 50) { ... } }` costs 10 × 50 × the message fields.
  */
@@ -80,8 +111,8 @@ export function fieldComplexity<Ctx>(args: Record<string, unknown>, _ctx: Ctx, f
  * a parent that does not embed it (a loader call: `message.channel`, `participant.contact`, `node(id)`), or a root
  * mutation. An edge's `node` comes from the list response and a payload's object from the mutation's own response.
  */
-function callsPerParent(field: GraphQLField<unknown, unknown>, parent: GraphQLNamedType, rootMutation: boolean): number {
-  if (rootMutation) return 1;
+export function callsPerParent(field: GraphQLField<unknown, unknown>, parent: GraphQLNamedType, rootMutation: boolean): number {
+  if (rootMutation) return MUTATION_CALLS[field.name] ?? 1;
   if (field.name.startsWith('__') || field.name === '_service') return 0;
   if (parent.name.endsWith('Edge') || parent.name.endsWith('Payload')) return 0;
   if (isConnectionField(field)) return 1;
@@ -97,6 +128,32 @@ interface Walk {
   fragments: Record<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
   mutation: GraphQLNamedType | null;
+  /** uploadMedia fields that will run, and the bytes they will send to storage together. */
+  uploads: number;
+  uploadBytes: number;
+  /** A representation of `_entities` that names no entity type: the operation does not run. */
+  invalid?: GraphQLError;
+}
+
+/** The size of the File an uploadMedia input carries (0 when there is none yet: execution refuses that itself). */
+function uploadSize(args: Record<string, unknown>): number {
+  const file = (args.input as { file?: unknown } | undefined)?.file;
+  return file instanceof Blob ? file.size : 0;
+}
+
+/** Why a representation of `_entities` cannot be resolved, checked before any call (graphql-js would throw inside). */
+function representationProblem(schema: GraphQLSchema, representations: unknown): GraphQLError | undefined {
+  if (!Array.isArray(representations)) return undefined;
+  const entity = schema.getType('_Entity');
+  const entityTypes = new Set(isUnionType(entity) ? entity.getTypes().map((t) => t.name) : []);
+  const index = representations.findIndex((representation) => {
+    const typename = (representation as { __typename?: unknown } | null)?.__typename;
+    return typeof representation !== 'object' || representation === null || typeof typename !== 'string' || !entityTypes.has(typename);
+  });
+  if (index < 0) return undefined;
+  return new GraphQLError(`Representation ${index} of _entities is not an object whose __typename names an entity type.`, {
+    extensions: { code: 'BAD_USER_INPUT', argument: 'representations' },
+  });
 }
 
 function fieldArgs(field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>) {
@@ -122,9 +179,14 @@ function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQL
       const field = type.getFields()[selection.name.value];
       if (!field) continue;
       const args = fieldArgs(field, selection, walk.variables);
-      const inner = selectionMultiplier(field, args);
+      const inner = callMultiplier(field, args);
       const own = callsPerParent(field, type, type === walk.mutation);
       total += multiplier * own * (field.name === '_entities' || field.name === 'nodes' ? inner : 1);
+      if (type === walk.mutation && field.name === UPLOAD_FIELD) {
+        walk.uploads += multiplier;
+        walk.uploadBytes += multiplier * uploadSize(args);
+      }
+      if (field.name === '_entities') walk.invalid ??= representationProblem(walk.schema, args.representations);
       if (selection.selectionSet) add(walkSelection(walk, selection.selectionSet, getNamedType(field.type), multiplier * inner));
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const narrowed = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : type;
@@ -139,7 +201,7 @@ function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQL
 }
 
 export type OperationEstimate =
-  | { cost: number; upstreamCalls: number }
+  | { cost: number; upstreamCalls: number; uploads: number; uploadBytes: number }
   /** An argument the schema maps (a global ID) is malformed: Pothos cannot price the operation, so it does not run. */
   | { invalidArgument: GraphQLError }
   /** The variables do not coerce to their declared types (graphql-js's own messages, one per problem). */
@@ -169,18 +231,24 @@ export function estimateOperation(
     kind: Kind.DOCUMENT,
     definitions: document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION || d === operation),
   };
-  const walk: Walk = { schema, fragments, variables: coerced.coerced, mutation: schema.getMutationType() ?? null };
+  const walk: Walk = { schema, fragments, variables: coerced.coerced, mutation: schema.getMutationType() ?? null, uploads: 0, uploadBytes: 0 };
   const upstreamCalls = walkSelection(walk, operation.selectionSet, root, 1);
+  if (walk.invalid) return { invalidArgument: walk.invalid };
+  // Pothos prices `__schema` / `__type` as one field; what they return is priced over the schema itself.
+  const introspection = operationRootFields(operation.selectionSet, fragments).reduce(
+    (sum, field) => sum + introspectionCost(schema, field, fragments, coerced.coerced),
+    0,
+  );
   let cost: number;
   try {
-    cost = complexityFromQuery(single, { schema, variables: rawVariables ?? {} }).complexity;
+    cost = introspection + complexityFromQuery(single, { schema, variables: rawVariables ?? {} }).complexity;
   } catch (error) {
     // Pothos maps arguments through their input mappings (global IDs are decoded), so a malformed one throws here.
     // Unpriced, the operation does not run: its siblings could cost anything. The mapping's own error (BAD_USER_INPUT
     // "Invalid ID.") is the answer, as for a variable that does not coerce; anything else is masked.
     return { invalidArgument: error instanceof GraphQLError ? error : new GraphQLError('Invalid argument.', { originalError: error as Error }) };
   }
-  return { cost, upstreamCalls };
+  return { cost, upstreamCalls, uploads: walk.uploads, uploadBytes: walk.uploadBytes };
 }
 
 /** A variable-coercion error as the caller sees it: graphql-js's message and location, BAD_USER_INPUT, HTTP 400. */
@@ -201,6 +269,27 @@ export interface LimitsOptions {
   limits: LimitsConfig;
   /** Name the limit and the value found in errors (useful in development; off in production). */
   exposeLimits: boolean;
+  /** The most bytes one request may send to Bird's storage in all (MEDIA_MAX_BYTES: one file's worth). */
+  maxUploadBytes?: number;
+}
+
+/**
+ * The nesting pre-scan, on the request's params before anything recursive reads them (parsing, validation, the
+ * variables' coercion, JSON.stringify): the document's brackets and the variables' and extensions' JSON depth, each
+ * measured by a loop (src/nesting.ts). 400 NESTING_LIMIT_EXCEEDED past MAX_NESTING.
+ */
+function useNestingLimit({ limits, exposeLimits }: LimitsOptions): Plugin {
+  const refuse = (what: string) =>
+    createGraphQLError(exposeLimits ? `The ${what} nests deeper than ${limits.maxNesting} levels.` : `The ${what} is nested too deeply.`, {
+      extensions: { code: LIMIT_ERROR_CODES.nesting, http: { status: 400 }, ...(exposeLimits ? { limit: { maxNesting: limits.maxNesting } } : {}) },
+    });
+  return {
+    onParams({ params }) {
+      if (typeof params.query === 'string' && documentNestsDeeperThan(params.query, limits.maxNesting)) throw refuse('document');
+      if (valueNestsDeeperThan(params.variables, limits.maxNesting)) throw refuse('variables value');
+      if (valueNestsDeeperThan(params.extensions, limits.maxNesting)) throw refuse('extensions value');
+    },
+  };
 }
 
 /** graphql-armor's token count, on the parser itself, so a 100k-token document is never fully parsed. */
@@ -227,7 +316,7 @@ function useMaxTokens({ limits, exposeLimits }: LimitsOptions): Plugin {
   };
 }
 
-/** graphql-armor's depth and alias rules, reporting our coded errors instead of armor's "Syntax Error: ...". */
+/** graphql-armor's depth and alias rules (coded errors instead of armor's "Syntax Error: ..."), and one introspection. */
 function useDepthAndAliases({ limits, exposeLimits }: LimitsOptions): Plugin {
   const report = (code: string, message: string, exposed: Record<string, number>) => (context: ValidationContext | null) => {
     context?.reportError(limitError(code, message, exposeLimits ? exposed : undefined));
@@ -245,10 +334,12 @@ function useDepthAndAliases({ limits, exposeLimits }: LimitsOptions): Plugin {
     propagateOnRejection: false,
     onReject: [report(LIMIT_ERROR_CODES.aliases, exposeLimits ? `The operation uses more than ${limits.maxAliases} aliases.` : 'The operation uses too many aliases.', { maxAliases: limits.maxAliases })],
   });
+  const introspection = maxIntrospectionRule('Only one introspection (`__schema` or `__type`) per document.');
   return {
     onValidate({ addValidationRule }) {
       addValidationRule(depth);
       addValidationRule(aliases);
+      addValidationRule(introspection);
     },
   };
 }
@@ -305,7 +396,7 @@ export class EstimateCache {
  * variables (so `first: $n` counts), but before the first resolver. Not a validation rule on purpose: yoga caches
  * validation per document, and the same document with other variables can cost a hundred times more.
  */
-function useOperationBudget({ limits, exposeLimits }: LimitsOptions): Plugin {
+function useOperationBudget({ limits, exposeLimits, maxUploadBytes = Number.POSITIVE_INFINITY }: LimitsOptions): Plugin {
   const estimates = new EstimateCache();
   return {
     onExecute({ args, setResultAndStopExecution }) {
@@ -332,6 +423,15 @@ function useOperationBudget({ limits, exposeLimits }: LimitsOptions): Plugin {
             ? `The operation could make ${estimate.upstreamCalls} calls to Bird, more than ${limits.maxUpstreamCalls}; request smaller pages or fewer nested lists.`
             : 'The operation could make too many calls to Bird; request smaller pages or fewer nested lists.',
           exposeLimits ? { maxUpstreamCalls: limits.maxUpstreamCalls, upstreamCalls: estimate.upstreamCalls } : undefined,
+        );
+      } else if (estimate.uploads > limits.maxUploadsPerRequest || estimate.uploadBytes > maxUploadBytes) {
+        // One file per multipart request, sent to storage once: aliasing uploadMedia would post it again and again.
+        error = limitError(
+          LIMIT_ERROR_CODES.uploads,
+          exposeLimits
+            ? `The operation runs uploadMedia ${estimate.uploads} times (${estimate.uploadBytes} bytes to storage); at most ${limits.maxUploadsPerRequest} per request.`
+            : 'The operation uploads too many times; send one uploadMedia per request.',
+          exposeLimits ? { maxUploadsPerRequest: limits.maxUploadsPerRequest, uploads: estimate.uploads } : undefined,
         );
       }
       if (error) setResultAndStopExecution({ errors: [error] });
@@ -415,9 +515,10 @@ export function useBodySizeLimit({ limits, exposeLimits, upload }: BodySizeOptio
 }
 
 /**
- * The operation limits, in the order they apply: tokens (parse), depth and aliases (validate), cost and calls (execute).
+ * The operation limits, in the order they apply: nesting (params, before anything recursive), tokens (parse), depth,
+ * aliases and introspection (validate), cost, calls and uploads (execute).
  * The body size (useBodySizeLimit) is separate, as it must follow the plugins that choose a request parser.
  */
 export function useLimits(options: LimitsOptions): Plugin[] {
-  return [useMaxTokens(options), useDepthAndAliases(options), useOperationBudget(options)];
+  return [useNestingLimit(options), useMaxTokens(options), useDepthAndAliases(options), useOperationBudget(options)];
 }

@@ -190,6 +190,8 @@ describe('loadConfig: production hardening settings', () => {
       MAX_COST: '777',
       MAX_UPSTREAM_CALLS: '9',
       MAX_BODY_BYTES: '4096',
+      MAX_NESTING: '40',
+      MAX_UPLOADS_PER_REQUEST: '2',
       LOG_FORMAT: 'text',
       METRICS: 'off',
       OTEL: 'true',
@@ -200,7 +202,16 @@ describe('loadConfig: production hardening settings', () => {
     });
     expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:3000']);
     expect(config.introspection).toBe(true);
-    expect(config.limits).toEqual({ maxDepth: 12, maxAliases: 5, maxTokens: 900, maxCost: 777, maxUpstreamCalls: 9, maxBodyBytes: 4096 });
+    expect(config.limits).toEqual({
+      maxDepth: 12,
+      maxAliases: 5,
+      maxTokens: 900,
+      maxCost: 777,
+      maxUpstreamCalls: 9,
+      maxBodyBytes: 4096,
+      maxNesting: 40,
+      maxUploadsPerRequest: 2,
+    });
     expect(config.logFormat).toBe('text');
     expect(config.metrics).toBe(false);
     expect(config.tracing).toEqual({ enabled: true, endpoint: 'http://collector:4318/v1/traces', serviceName: 'birdql' });
