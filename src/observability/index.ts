@@ -5,7 +5,7 @@ import { getOperationAST } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { UpstreamEvent } from '../bird/client.ts';
 import type { Config } from '../config.ts';
-import { type Metrics, createMetrics } from './metrics.ts';
+import { type Metrics, OPERATION_NAME, createMetrics } from './metrics.ts';
 import { type Tracing, createTracing } from './tracing.ts';
 
 export const METRICS_PATH = '/metrics';
@@ -101,7 +101,8 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
       if (!state) return;
       states.delete(request);
       const seconds = (performance.now() - state.started) / 1000;
-      const operation = metrics ? metrics.operationLabel(state.operation) : (state.operation ?? 'anonymous');
+      // The name a client sent (operationName) is any string until the document confirms it: only a plain name is logged.
+      const operation = metrics ? metrics.operationLabel(state.operation) : state.operation !== undefined && OPERATION_NAME.test(state.operation) ? state.operation : 'anonymous';
       const type = state.operationType ?? 'unknown';
       const outcome = !state.executed ? 'rejected' : state.failed || response.status >= 400 ? 'error' : 'success';
       if (state.path === graphqlPath) metrics?.operation({ operation, type, outcome, seconds });
