@@ -2,6 +2,13 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * node:http timeouts: 10 s for a request's headers (Node's 60 s lets slow-header clients hold sockets), and the whole
+ * request, body included, within 5 minutes (a 100 MiB upload at 2.8 Mbit/s). Uploads also stop after a silence of
+ * UPLOAD_IDLE_TIMEOUT_MS (src/media/upload-parser.ts).
+ */
+export const SERVER_DEFAULTS = Object.freeze({ headersTimeoutMs: 10_000, requestTimeoutMs: 300_000 });
+
 export interface StartServerOptions {
   /** The request listener: the yoga app (it is callable as a node:http handler). */
   handler: (req: IncomingMessage, res: ServerResponse) => unknown;

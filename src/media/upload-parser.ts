@@ -31,6 +31,18 @@ export interface UploadLimits {
   maxFieldBytes: number;
 }
 
+/**
+ * Defaults of the spool's settings (src/config.ts): the temp directory; 1 GiB spooled at once; 16 uploads in flight,
+ * 2 per client; 15 s without a byte ends an upload (a client trickling 1 byte per 20 s is cut off at the first pause).
+ */
+export const UPLOAD_DEFAULTS = Object.freeze({
+  spoolDir: () => tmpdir(),
+  spoolMaxBytes: 1024 * 1024 * 1024,
+  maxConcurrent: 16,
+  maxConcurrentPerClient: 2,
+  idleTimeoutMs: 15_000,
+});
+
 /** `operations` (the document and variables) and `map` are small; 64 KiB each is plenty. */
 export const DEFAULT_MAX_FIELD_BYTES = 64 * 1024;
 /** Room for part headers, boundaries and the form's framing on top of the file and the two text fields. */
