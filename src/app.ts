@@ -1,5 +1,6 @@
 // createApp({ config, bird }) → the yoga instance: schema, context, masking, CSRF/CORS, limits, GraphiQL, /health, /ready, /metrics; never listens.
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { GraphQLSchema } from 'graphql';
@@ -19,7 +20,7 @@ import { createObservability } from './observability/index.ts';
 import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
 import { createReadiness, useReadiness } from './ready.ts';
-import { corsOptions, introspectionPlugins, persistedOperationsPlugins, useCsrfPrevention } from './security.ts';
+import { corsOptions, introspectionPlugins, isAllowedHost, persistedOperationsPlugins, useCsrfPrevention, useHostCheck } from './security.ts';
 import { buildSchema } from './schema/index.ts';
 
 /**
@@ -68,6 +69,14 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export type App = YogaServerInstance<Record<string, never>, Context>;
+
+/** Each app's /metrics listener, for a port of its own (METRICS_PORT): see metricsHandler. */
+const metricsListeners = new WeakMap<App, (req: IncomingMessage, res: ServerResponse) => void>();
+
+/** The node:http handler that serves this app's /metrics alone (with METRICS_TOKEN), or null with METRICS=false. */
+export function metricsHandler(app: App): ((req: IncomingMessage, res: ServerResponse) => void) | null {
+  return metricsListeners.get(app) ?? null;
+}
 
 export interface CreateAppOptions {
   config: Config;
@@ -124,6 +133,7 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     ttlSeconds: config.media.linkTtlSeconds,
     mediaOrigin,
     publicUrl: config.publicUrl,
+    isAllowedHost: (host) => isAllowedHost(config.allowedHosts, host),
   });
   const uploadLimits = { maxFileBytes: config.media.maxBytes, maxFieldBytes: DEFAULT_MAX_FIELD_BYTES };
 
@@ -137,10 +147,17 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     },
     onResponse({ request, response }) {
       response.headers.set(REQUEST_ID_HEADER, idOf(request));
+      if (new URL(request.url).pathname === GRAPHQL_PATH) {
+        // Answers carry the caller's own data (their credential's view of Bird): no cache may keep or share them, and
+        // the CORS headers differ by Origin.
+        response.headers.set('cache-control', 'no-store');
+        const vary = response.headers.get('vary');
+        if (!vary?.toLowerCase().split(/\s*,\s*/).includes('origin')) response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
+      }
     },
   };
 
-  return createYoga<Record<string, never>, Context>({
+  const app = createYoga<Record<string, never>, Context>({
     schema: schema ?? buildSchema({ nodeFields: config.relayNodeFields }),
     graphqlEndpoint: GRAPHQL_PATH,
     // yoga's own check answers an empty 200 on any URL ending in its path and runs before user plugins;
@@ -165,6 +182,8 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     // Order matters for onRequest: /health, /metrics and /ready answer before CSRF and the limits look at the request.
     plugins: [
       httpPlugin,
+      // Before anything that reads or answers: a Host not in ALLOWED_HOSTS is 421 (DNS rebinding; src/security.ts).
+      useHostCheck(config.allowedHosts),
       // Every error leaves with a code, and nothing of the request body is echoed (src/http-errors.ts).
       useCodedErrors(),
       observability.plugin,
@@ -200,4 +219,6 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       };
     },
   });
+  if (observability.metricsListener) metricsListeners.set(app, observability.metricsListener);
+  return app;
 }

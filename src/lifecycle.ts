@@ -1,4 +1,4 @@
-// startServer(): the node:http listener around the app and its graceful shutdown (stop accepting, drain, close upstreams).
+// startServer(): the node:http listener around the app (timeouts, a metrics port), and its graceful shutdown (stop accepting, drain, close upstreams).
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,13 +9,19 @@ import type { AddressInfo } from 'node:net';
  */
 export const SERVER_DEFAULTS = Object.freeze({ headersTimeoutMs: 10_000, requestTimeoutMs: 300_000 });
 
+type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
 export interface StartServerOptions {
   /** The request listener: the yoga app (it is callable as a node:http handler). */
-  handler: (req: IncomingMessage, res: ServerResponse) => unknown;
+  handler: Handler;
   port: number;
   host: string;
   /** How long shutdown waits for requests in flight before closing their sockets. */
   shutdownTimeoutMs: number;
+  /** node:http's headersTimeout and requestTimeout (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS). */
+  timeouts?: { headersTimeoutMs: number; requestTimeoutMs: number };
+  /** A listener of its own for /metrics (METRICS_PORT), stopped with the server. */
+  metrics?: { port: number; host: string; handler: Handler };
   /** Runs after the last request is answered: dispose the app, close the Bird pool, stop the emulator. */
   onDrained?: () => Promise<void>;
   log?: (message: string) => void;
@@ -25,6 +31,8 @@ export interface RunningServer {
   server: Server;
   /** `http://host:port` with the port actually bound (port 0 picks one). */
   url: string;
+  /** The metrics listener's `http://host:port`, when there is one. */
+  metricsUrl?: string;
   /** Requests being served right now. */
   inFlight(): number;
   /**
@@ -44,33 +52,65 @@ export function listen(server: Server, port: number, host: string): Promise<void
   });
 }
 
-export async function startServer({ handler, port, host, shutdownTimeoutMs, onDrained, log = () => {} }: StartServerOptions): Promise<RunningServer> {
-  let stopping: Promise<void> | undefined;
-  let active = 0;
-  const server = createServer((req, res) => {
-    active++;
-    res.once('close', () => {
-      active--;
-      // A keep-alive socket that just finished its last request would otherwise hold the drain open.
-      if (stopping) setImmediate(() => server.closeIdleConnections());
-    });
-    if (stopping) res.setHeader('connection', 'close');
-    handler(req, res);
-  });
-  await listen(server, port, host);
+/** How often node:http checks headersTimeout and requestTimeout (its default, 30 s, would let a 10 s limit run 40 s). */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
+
+function urlOf(server: Server): string {
   const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+}
+
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { handler, port, host, shutdownTimeoutMs, onDrained, log = () => {} } = options;
+  const timeouts = options.timeouts ?? SERVER_DEFAULTS;
+  let stopping: Promise<void> | undefined;
+  /** Responses being written: those whose headers are not sent yet get `connection: close` when shutdown starts. */
+  const active = new Set<ServerResponse>();
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(CONNECTIONS_CHECKING_INTERVAL_MS, timeouts.headersTimeoutMs),
+    },
+    (req, res) => {
+      active.add(res);
+      res.once('close', () => {
+        active.delete(res);
+        // A keep-alive socket that just finished its last request would otherwise hold the drain open.
+        if (stopping) setImmediate(() => server.closeIdleConnections());
+      });
+      if (stopping) res.setHeader('connection', 'close');
+      handler(req, res);
+    },
+  );
+  await listen(server, port, host);
+  const url = urlOf(server);
+
+  let metricsServer: Server | undefined;
+  if (options.metrics) {
+    metricsServer = createServer({ headersTimeout: timeouts.headersTimeoutMs, requestTimeout: timeouts.requestTimeoutMs }, options.metrics.handler);
+    try {
+      await listen(metricsServer, options.metrics.port, options.metrics.host);
+    } catch (error) {
+      server.close();
+      throw error;
+    }
+  }
 
   const drain = async (): Promise<void> => {
-    log(`no longer accepting connections; waiting up to ${shutdownTimeoutMs} ms for ${active} request(s) in flight.`);
+    log(`no longer accepting connections; waiting up to ${shutdownTimeoutMs} ms for ${active.size} request(s) in flight.`);
+    // What the README promises: a request in flight is answered, then its connection closes (no keep-alive reuse).
+    for (const res of active) if (!res.headersSent) res.setHeader('connection', 'close');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const metricsClosed = metricsServer ? new Promise<void>((resolve) => metricsServer.close(() => resolve())) : Promise.resolve();
+    metricsServer?.closeAllConnections();
     server.closeIdleConnections();
     const force = setTimeout(() => {
       log('grace period over: closing the remaining connections.');
       server.closeAllConnections();
     }, shutdownTimeoutMs);
     force.unref();
-    await closed;
+    await Promise.all([closed, metricsClosed]);
     clearTimeout(force);
     await onDrained?.();
     log('stopped.');
@@ -79,7 +119,8 @@ export async function startServer({ handler, port, host, shutdownTimeoutMs, onDr
   return {
     server,
     url,
-    inFlight: () => active,
+    ...(metricsServer ? { metricsUrl: urlOf(metricsServer) } : {}),
+    inFlight: () => active.size,
     shutdown() {
       stopping ??= drain();
       return stopping;

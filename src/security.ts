@@ -1,4 +1,4 @@
-// Security defaults of the HTTP front: CORS allowlist, introspection switch, field-suggestion masking, persisted operations.
+// Security defaults of the HTTP front: the Host check, CSRF, CORS allowlist, introspection switch, field-suggestion masking, persisted operations.
 import { readFileSync } from 'node:fs';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -7,6 +7,44 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { type CORSOptions, createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Config } from './config.ts';
+import { errorResponse } from './http-errors.ts';
+
+/** `name[:port]` or `[IPv6][:port]`, as a Host header carries it. */
+const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::\d{1,5})?$/i;
+
+/**
+ * Whether a Host header names a host of `allowed` (ALLOWED_HOSTS; null = any): names compare without the port and
+ * without one trailing dot; `.example.com` allows example.com and every name under it.
+ */
+export function isAllowedHost(allowed: readonly string[] | null, host: string): boolean {
+  if (allowed === null) return true;
+  const match = HOST_HEADER.exec(host.trim());
+  if (!match) return false;
+  const name = match[1]!.toLowerCase().replace(/\.$/, '');
+  return allowed.some((entry) => (entry.startsWith('.') ? name === entry.slice(1) || name.endsWith(entry) : name === entry));
+}
+
+/** Paths any Host may reach: liveness and readiness probes (a kubelet addresses the pod by its IP) carry no data. */
+const ANY_HOST_PATHS = new Set(['/health', '/ready']);
+
+/**
+ * The Host check against DNS rebinding: a page on `rebind.attacker.example` that resolves to 127.0.0.1 reaches a
+ * loopback server with the attacker's Host (and a matching Origin, so CORS cannot tell). Requests for a host not in
+ * ALLOWED_HOSTS are answered 421 before anything else runs. A request with no Host header at all is no browser's (every
+ * browser sends one); in-process calls (yoga.fetch) have none.
+ */
+export function useHostCheck(allowed: readonly string[] | null): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (allowed === null || ANY_HOST_PATHS.has(url.pathname)) return;
+      const host = request.headers.get('host');
+      if (host === null || isAllowedHost(allowed, host)) return;
+      endResponse(
+        errorResponse(fetchAPI, 421, 'This server does not answer for that host name: add it to ALLOWED_HOSTS (or set PUBLIC_URL) if it is yours.', {}, { connection: 'close' }),
+      );
+    },
+  };
+}
 
 /** The header a GET or a CORS-"simple" POST must carry: a browser sends it only after a preflight. */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
