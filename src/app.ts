@@ -20,7 +20,7 @@ import { createObservability } from './observability/index.ts';
 import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
 import { createReadiness, useReadiness } from './ready.ts';
-import { corsOptions, introspectionPlugins, isAllowedHost, persistedOperationsPlugins, useCsrfPrevention, useHostCheck } from './security.ts';
+import { corsOptions, introspectionPlugins, isAllowedHost, persistedOperationsPlugins, routerProof, useCsrfPrevention, useHostCheck } from './security.ts';
 import { buildSchema } from './schema/index.ts';
 
 /**
@@ -196,9 +196,9 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       ...introspectionPlugins(config),
       ...persistedOperationsPlugins(config),
       // Apollo Federation inline traces: `extensions.ftv1` only when a router asks (apollo-federation-include-trace:
-      // ftv1). They are built from the already-masked errors, so they carry nothing a response would not. Only those
+      // ftv1), and with ROUTER_SECRET only when the router proves itself. They are built from the already-masked errors, so they carry nothing a response would not. Only those
       // requests pay for per-field instrumentation (src/observability/inline-trace.ts).
-      useGatedApolloInlineTrace(),
+      useGatedApolloInlineTrace(config.router.secret === null ? undefined : routerProof(config.router)),
       // After CSRF: a multipart POST without the header is refused before a byte of it is read.
       useMultipartUploads({ limits: uploadLimits }),
       // Last, as yoga's own: wraps whichever request parser the plugins above chose.

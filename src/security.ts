@@ -1,4 +1,5 @@
 // Security defaults of the HTTP front: the Host check, CSRF, CORS allowlist, introspection switch, field-suggestion masking, persisted operations.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -103,23 +104,33 @@ export function introspectionPlugins(config: Config): Plugin[] {
   return [useDisableIntrospection({ isDisabled: () => true }), blockFieldSuggestionsPlugin({ mask: '' }) as Plugin];
 }
 
-/** Root fields a federation gateway sends on its own: they stay allowed when only persisted operations are. */
-const GATEWAY_FIELDS = new Set(['_service', '_entities', '__typename']);
+/**
+ * A predicate telling whether a request comes from the federation router: it carries ROUTER_SECRET in
+ * ROUTER_SECRET_HEADER (set in the router's own configuration), compared in constant time. No secret configured: no
+ * request is the router. A root-field name is no proof: anyone can write `_entities`.
+ */
+export function routerProof(router: Config['router']): (request: Request) => boolean {
+  const { secret, header } = router;
+  if (secret === null) return () => false;
+  const expected = createHash('sha256').update(secret).digest();
+  return (request) => {
+    const given = request.headers.get(header);
+    return given !== null && timingSafeEqual(createHash('sha256').update(given).digest(), expected);
+  };
+}
 
-/** True when the document's every operation is a query selecting only gateway fields (no fragments at the root). */
-export function isGatewayOperation(query: string): boolean {
+/** True when the document's every operation is a query selecting only `__typename` (a liveness probe; no data). */
+export function isTypenameOnly(query: string): boolean {
   let operations: OperationDefinitionNode[];
   try {
-    const document = parse(query, { noLocation: true, maxTokens: 2_000 });
+    const document = parse(query, { noLocation: true, maxTokens: 100 });
     if (document.definitions.some((d) => d.kind !== Kind.OPERATION_DEFINITION)) return false;
     operations = document.definitions as OperationDefinitionNode[];
   } catch {
     return false;
   }
   return operations.every(
-    (op) =>
-      op.operation === 'query' &&
-      op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && GATEWAY_FIELDS.has(s.name.value)),
+    (op) => op.operation === 'query' && op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value === '__typename'),
   );
 }
 
@@ -130,16 +141,18 @@ export function loadPersistedOperations(path: string): ReadonlyMap<string, strin
 
 /**
  * PERSISTED_OPERATIONS=<file>: only operations from the safelist run, sent as
- * `extensions: { persistedQuery: { version: 1, sha256Hash } }` (Apollo's format) or `documentId`; a document in the
- * body is refused unless it is gateway traffic (`_service`, `_entities`), which a router sends as text.
+ * `extensions: { persistedQuery: { version: 1, sha256Hash } }` (Apollo's format) or `documentId`. A document in the
+ * body runs only from the router, proven by ROUTER_SECRET (routerProof): its query plans (`_entities`, `_service`
+ * and root fields) are text, and its own safelist guards its clients. `{ __typename }` alone is no data and runs.
  */
 export function persistedOperationsPlugins(config: Config): Plugin[] {
   if (config.persistedOperations === null) return [];
   const operations = loadPersistedOperations(config.persistedOperations);
-  const gateway = new WeakSet<Request>();
+  const isRouter = routerProof(config.router);
+  const allowed = new WeakSet<Request>();
   const classify: Plugin = {
     onParams({ request, params }) {
-      if (typeof params.query === 'string' && isGatewayOperation(params.query)) gateway.add(request);
+      if (isRouter(request) || (typeof params.query === 'string' && isTypenameOnly(params.query))) allowed.add(request);
     },
   };
   return [
@@ -151,7 +164,7 @@ export function persistedOperationsPlugins(config: Config): Plugin[] {
         const hash = extensions?.persistedQuery?.version === 1 ? extensions.persistedQuery.sha256Hash : (params as { documentId?: unknown }).documentId;
         return typeof hash === 'string' ? hash : null;
       },
-      allowArbitraryOperations: (request) => gateway.has(request),
+      allowArbitraryOperations: (request) => allowed.has(request),
       customErrors: {
         notFound: { message: 'Unknown persisted operation.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } } },
         keyNotFound: { message: 'Send a persisted operation hash (extensions.persistedQuery.sha256Hash).', extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } } },
