@@ -200,7 +200,18 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       // requests pay for per-field instrumentation (src/observability/inline-trace.ts).
       useGatedApolloInlineTrace(config.router.secret === null ? undefined : routerProof(config.router)),
       // After CSRF: a multipart POST without the header is refused before a byte of it is read.
-      useMultipartUploads({ limits: uploadLimits }),
+      // A credential and a spool ticket (uploads in flight, disk quota) before a byte is read; an idle upload is cut off.
+      useMultipartUploads({
+        limits: uploadLimits,
+        tmpDir: config.media.spoolDir,
+        hasServerKey: serverKey !== null,
+        spool: {
+          maxBytes: config.media.spoolMaxBytes,
+          maxConcurrent: config.media.maxConcurrentUploads,
+          maxConcurrentPerClient: config.media.maxConcurrentUploadsPerClient,
+        },
+        idleTimeoutMs: config.media.uploadIdleTimeoutMs,
+      }),
       // Last, as yoga's own: wraps whichever request parser the plugins above chose.
       useBodySizeLimit({ limits: config.limits, exposeLimits: !config.production, upload: uploadBodyLimit(uploadLimits) }),
     ],
