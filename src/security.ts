@@ -5,7 +5,7 @@ import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-fi
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import { Kind, type OperationDefinitionNode, parse } from 'graphql';
+import { GraphQLError, Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { type CORSOptions, createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Config } from './config.ts';
 import { errorResponse } from './http-errors.ts';
@@ -101,7 +101,36 @@ export function corsOptions(config: Config): false | ((request: Request) => CORS
  */
 export function introspectionPlugins(config: Config): Plugin[] {
   if (config.introspection) return [];
-  return [useDisableIntrospection({ isDisabled: () => true }), blockFieldSuggestionsPlugin({ mask: '' }) as Plugin];
+  return [useDisableIntrospection({ isDisabled: () => true }), blockFieldSuggestionsPlugin({ mask: '' }) as Plugin, useHiddenSuggestions()];
+}
+
+/** graphql-js's hints in any error ("Did you mean the enum value "FAILED"?", "Did you mean "name"?"). */
+const SUGGESTION = /\s*Did you mean [^?]*\?/;
+const SUGGESTIONS = new RegExp(SUGGESTION.source, 'g');
+
+/**
+ * Suggestions hidden from every error of every result, not only validation's (graphql-armor's plugin): a variable's
+ * coercion error names the enum values it did not match, which would tell the schema that introspection keeps hidden.
+ */
+function useHiddenSuggestions(): Plugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || typeof result !== 'object' || result === null || !('errors' in result) || !result.errors?.length) return;
+      if (!result.errors.some((error) => SUGGESTION.test(error.message))) return;
+      const errors = result.errors.map((error) =>
+        error instanceof GraphQLError && SUGGESTION.test(error.message)
+          ? new GraphQLError(error.message.replace(SUGGESTIONS, ''), {
+              nodes: error.nodes,
+              source: error.source,
+              positions: error.positions,
+              path: error.path,
+              extensions: error.extensions,
+            })
+          : error,
+      );
+      setResult({ ...result, errors });
+    },
+  };
 }
 
 /**

@@ -82,6 +82,15 @@ describe('variable coercion errors are BAD_USER_INPUT (400), as the same mistake
     }
   });
 
+  it('with introspection off (production), a coercion error names no enum value ("Did you mean …?" hidden)', async () => {
+    const query = `query ($f: ChannelFilter) { workspace(workspaceId: "${WS}") { channels(first: 1, filter: $f) { edges { node { name } } } } }`;
+    const hidden = await send(production, '/graphql', json({ query, variables: { f: { status: 'FAILD' } } }));
+    expect(codes(hidden)).toEqual(['BAD_USER_INPUT']);
+    expect(hidden.text).not.toMatch(/Did you mean|FAILED/);
+    const shown = await send(dev, '/graphql', json({ query, variables: { f: { status: 'FAILD' } } }));
+    expect(shown.text).toMatch(/Did you mean the enum value/);
+  });
+
   it('an unknown operationName is OPERATION_RESOLUTION_FAILURE', async () => {
     const answer = await send(dev, '/graphql', json({ query: 'query A { __typename }', operationName: 'B' }));
     expect(answer.status).toBe(400);
