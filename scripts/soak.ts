@@ -129,9 +129,21 @@ async function main(): Promise<void> {
     failures.clear();
 
     const samples: { t: number; mib: number }[] = [];
+    /** The V8 heap in use, from the server's own /metrics (prom-client's default metrics), at each sample. */
+    const heap: { t: number; mib: number }[] = [];
+    const scrape = async (t: number) => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const used = /^bird_graphql_nodejs_heap_size_used_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(text)?.[1];
+      if (used !== undefined) heap.push({ t, mib: Number(used) / 1024 / 1024 });
+    };
     const t0 = performance.now();
-    samples.push({ t: 0, mib: rssMiB(pid) });
-    const sampler = setInterval(() => samples.push({ t: (performance.now() - t0) / 1000, mib: rssMiB(pid) }), S.sampleMs);
+    const sample = () => {
+      const t = (performance.now() - t0) / 1000;
+      samples.push({ t, mib: rssMiB(pid) });
+      void scrape(t).catch(() => {});
+    };
+    sample();
+    const sampler = setInterval(sample, S.sampleMs);
     let sent = 0;
     let done = 0;
     let errors = 0;
@@ -163,15 +175,22 @@ async function main(): Promise<void> {
     }
     await Promise.all(pending);
     clearInterval(sampler);
-    samples.push({ t: (performance.now() - t0) / 1000, mib: rssMiB(pid) });
+    sample();
+    await new Promise((resolve) => setTimeout(resolve, 200));
     await client.close();
 
-    const settled = samples.filter((sample) => sample.t >= S.settleSeconds);
+    const settled = samples.filter((entry) => entry.t >= S.settleSeconds);
     const perMinute = slope(
-      settled.map((sample) => sample.t),
-      settled.map((sample) => sample.mib),
+      settled.map((entry) => entry.t),
+      settled.map((entry) => entry.mib),
     ) * 60;
-    const mibs = samples.map((sample) => sample.mib);
+    // The heap's floor (its lowest value in each minute, after collections) rises only if something is kept.
+    const floors: { t: number; mib: number }[] = [];
+    for (let minute = 0; minute * 60 < S.soakSeconds; minute++) {
+      const window = heap.filter((h) => h.t >= minute * 60 && h.t < (minute + 1) * 60);
+      if (window.length > 0) floors.push({ t: minute, mib: Math.min(...window.map((h) => h.mib)) });
+    }
+    const mibs = samples.map((entry) => entry.mib);
     latencies.sort((a, b) => a - b);
     const summary = {
       measuredRps: Number(measured.rps.toFixed(1)),
@@ -190,9 +209,10 @@ async function main(): Promise<void> {
         samples: samples.length,
       },
       rssSlopeMiBPerMinute: Number(perMinute.toFixed(3)),
+      heapFloorMiBByMinute: floors.map((floor) => Number(floor.mib.toFixed(1))),
       flat: Math.abs(perMinute) <= S.maxSlope,
     };
-    log(`RSS samples (s → MiB): ${samples.map((sample) => `${sample.t.toFixed(0)}→${sample.mib.toFixed(1)}`).join(' ')}`);
+    log(`RSS samples (s → MiB): ${samples.map((entry) => `${entry.t.toFixed(0)}→${entry.mib.toFixed(1)}`).join(' ')}`);
     console.log(JSON.stringify(summary, null, 2));
     log(
       `${summary.flat ? 'RSS flat' : 'RSS NOT flat'}: slope ${summary.rssSlopeMiBPerMinute} MiB/min over ${settled.length} samples after ${S.settleSeconds} s (limit ±${S.maxSlope}); ` +

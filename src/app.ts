@@ -196,11 +196,12 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       ...introspectionPlugins(config),
       ...persistedOperationsPlugins(config),
       // Apollo Federation inline traces: `extensions.ftv1` only when a router asks (apollo-federation-include-trace:
-      // ftv1), and with ROUTER_SECRET only when the router proves itself. They are built from the already-masked errors, so they carry nothing a response would not. Only those
-      // requests pay for per-field instrumentation (src/observability/inline-trace.ts).
+      // ftv1), and with ROUTER_SECRET only when the router proves itself. They are built from the already-masked
+      // errors, so they carry nothing a response would not. Only those requests pay for per-field instrumentation
+      // (src/observability/inline-trace.ts).
       useGatedApolloInlineTrace(config.router.secret === null ? undefined : routerProof(config.router)),
-      // After CSRF: a multipart POST without the header is refused before a byte of it is read.
-      // A credential and a spool ticket (uploads in flight, disk quota) before a byte is read; an idle upload is cut off.
+      // After CSRF: a multipart POST without the header is refused before a byte of it is read; then it needs a
+      // credential and a spool ticket (uploads in flight, disk quota) before a byte is read; an idle upload is cut off.
       useMultipartUploads({
         limits: uploadLimits,
         tmpDir: config.media.spoolDir,
