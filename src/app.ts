@@ -21,6 +21,7 @@ import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
 import { createReadiness, useReadiness } from './ready.ts';
 import { corsOptions, introspectionPlugins, isAllowedHost, persistedOperationsPlugins, routerProof, useCsrfPrevention, useHostCheck } from './security.ts';
+import { createChannelPlatformCache } from './schema/channel-platform-cache.ts';
 import { buildSchema } from './schema/index.ts';
 
 /**
@@ -136,6 +137,8 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     isAllowedHost: (host) => isAllowedHost(config.allowedHosts, host),
   });
   const uploadLimits = { maxFileBytes: config.media.maxBytes, maxFieldBytes: DEFAULT_MAX_FIELD_BYTES };
+  // Each channel's platform, per credential, across requests: a warm send is one POST (src/schema/channel-platform-cache.ts).
+  const channelPlatforms = createChannelPlatformCache(config.sends.channelCache);
 
   // Request ids on every response (GraphQL, GraphiQL, /health, errors) and the JSON liveness route.
   const httpPlugin: Plugin = {
@@ -228,6 +231,7 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
         mediaOrigin,
         mediaLinks: mediaLinks.forRequest(request, credential),
         mediaMaxBytes: config.media.maxBytes,
+        channelPlatforms,
       };
     },
   });

@@ -6,6 +6,7 @@ import { CLIENT_DEFAULTS } from './bird/client.ts';
 import { SERVER_DEFAULTS } from './lifecycle.ts';
 import { UPLOAD_DEFAULTS } from './media/upload-parser.ts';
 import type { BirdClientOptions } from './bird/client.ts';
+import { CHANNEL_PLATFORM_CACHE_DEFAULTS } from './schema/channel-platform-cache.ts';
 
 /** Bird's public endpoints, used when a server key is configured without an explicit URL. */
 export const BIRD_API_URL = 'https://api.bird.com';
@@ -114,6 +115,13 @@ export interface Config {
   metricsPort: number | null;
   /** node:http timeouts (src/lifecycle.ts): for the request's headers, and for the whole request, body included. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number };
+  /** Sends (src/schema/send.ts). */
+  sends: SendsConfig;
+}
+
+export interface SendsConfig {
+  /** The channel-platform cache: entries live `ttlMs` (SEND_CHANNEL_CACHE_TTL_MS), at most `max` (SEND_CHANNEL_CACHE_SIZE); 0 turns it off. */
+  channelCache: { ttlMs: number; max: number };
 }
 
 export interface MediaConfig {
@@ -314,6 +322,12 @@ export function loadConfig(env: Env = process.env): Config {
     ...readHardening(read, { production, demo, port }),
     ...mediaSettings,
     ...readFrontDoor(read, { host, port, publicUrl: mediaSettings.publicUrl }),
+    sends: Object.freeze({
+      channelCache: Object.freeze({
+        ttlMs: read.int('SEND_CHANNEL_CACHE_TTL_MS', CHANNEL_PLATFORM_CACHE_DEFAULTS.ttlMs, 0, 7 * 24 * 3600 * 1000),
+        max: read.int('SEND_CHANNEL_CACHE_SIZE', CHANNEL_PLATFORM_CACHE_DEFAULTS.max, 0, 1_000_000),
+      }),
+    }),
   };
 
   if (read.problems.length > 0) {

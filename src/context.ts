@@ -2,6 +2,7 @@
 import type { BirdHandle } from './bird/handle.ts';
 import { publicError } from './errors.ts';
 import type { MediaLinks } from './media/links.ts';
+import type { ChannelPlatformCache } from './schema/channel-platform-cache.ts';
 
 export interface Context {
   /** The Bird client bound to this request's credential, request id, abort signal and hooks (src/bird/handle.ts). */
@@ -16,6 +17,8 @@ export interface Context {
   mediaLinks: MediaLinks;
   /** Largest file `uploadMedia` accepts (MEDIA_MAX_BYTES); the multipart parser enforces it while reading. */
   mediaMaxBytes: number;
+  /** Channel platforms across requests, per credential (src/schema/channel-platform-cache.ts); absent or null: none. */
+  channelPlatforms?: ChannelPlatformCache | null;
   /** Told the size of every loader batch (metrics); absent in contexts built without observability. */
   onBatch?: (loader: string, size: number) => void;
 }

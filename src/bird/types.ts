@@ -162,6 +162,9 @@ export interface ContactRef {
   identifiers?: { identifierKey: string; identifierValue: string }[];
   platformAddress?: string;
   platformAddressSelector?: string | null;
+  /** Newer receiver forms, on the batch page's schema only (bird-api.md §3.2, DOC:S7); their meaning is a guess [INF]. */
+  receiverValue?: string;
+  receiverExpression?: string;
   annotations?: Annotations;
 }
 

@@ -1,4 +1,4 @@
-// The emulator's own OpenAPI 3.0 document (GET /openapi.json): its read endpoints and the send, as the emulator serves them.
+// The emulator's own OpenAPI 3.0 document (GET /openapi.json): its read endpoints, the send and the batch send, as the emulator serves them.
 //
 // It describes this emulator, not all of Bird: the paths, parameters and response shapes of src/emulator/server.ts and
 // store.ts. Generic tools read it (Hive Gateway with an @omnigraph/openapi source in bench/, client generators), so the
@@ -149,6 +149,30 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/workspaces/{workspaceId}/channels/{channelId}/batch/messages': {
+      post: {
+        operationId: 'sendBatch',
+        summary: 'Sends 1 to 100 messages on the channel (202 with the batch id; the items are validated afterwards).',
+        parameters: [WS, CH],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['messageRequests'],
+                properties: { messageRequests: { type: 'array', minItems: 1, maxItems: 100, items: ref('SendMessageRequest') } },
+              },
+            },
+          },
+        },
+        responses: {
+          '202': json({ type: 'object', required: ['batchId'], properties: { batchId: uuid } }, 'Accepted'),
+          ...errors,
+          '409': { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
     '/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}': {
       get: {
         operationId: 'getMessage',
@@ -251,7 +275,18 @@ export const OPENAPI_DOCUMENT = {
           identifierValue: { type: 'string' },
           type: { type: 'string', enum: ['to', 'cc', 'bcc'] },
           countryCode: { type: 'string' },
+          identifiers: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['identifierKey', 'identifierValue'],
+              properties: { identifierKey: { type: 'string' }, identifierValue: { type: 'string' } },
+            },
+          },
           platformAddress: { type: 'string' },
+          platformAddressSelector: { type: 'string', nullable: true },
+          receiverValue: { type: 'string', description: 'Sending only (newer docs): the address itself.' },
+          receiverExpression: { type: 'string', description: 'Sending only (newer docs): an expression resolved against the contact.' },
         },
       },
       Connector: {

@@ -100,6 +100,15 @@ interface PageOptions {
 }
 
 /** `limit` (integer in 1..max, default 10), `pageToken`, `reverse` (`true`/`false`); anything else → 400. */
+/**
+ * The largest `limit` of both message lists. Bird's general docs say list endpoints take "up to a maximum of 100"
+ * (bird-api.md §1.4, DOC:S5), but the channel list documents 1000 (§1.4, DOC:S3), and a merged, published
+ * integration pages channel messages with `limit=1000` against the live API (§5, CODE:C1 PR #8333): were 1000
+ * refused there, every one of its calls would fail. Direct evidence of the live message list wins over the generic
+ * sentence, so 1..1000; the workspace-wide list (itself unverified, §7) follows the channel list.
+ */
+export const MESSAGE_LIST_MAX_LIMIT = 1000;
+
 export function pageOptions(query: Query, maxLimit: number): PageOptions {
   const rawLimit = single(query, 'limit');
   let limit = 10;

@@ -12,8 +12,10 @@
 //    full `date-time` format already refuses impossible calendar days and hours.
 // With a discriminator ajv reports only the variant the request names, which is what lets errors map to exact paths.
 // Everything the emulator decides beyond the document is one entry of DEPARTURES below: a name, why, and the check.
+// Besides Node built-ins and `bird/types`, this file imports ajv, ajv-formats and libphonenumber-js (receiver addresses).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { parsePhoneNumberWithError } from 'libphonenumber-js';
 import SEND_DOCUMENT from './openapi/channels-send-message.structure.json' with { type: 'json' };
 import { parseInstant } from './pages.ts';
 
@@ -105,24 +107,69 @@ export const DEPARTURES: readonly Departure[] = [
     },
   },
   {
+    name: 'receiver-newer-forms',
+    why: 'the batch page documents `receiverValue` and `receiverExpression` on each receiver contact (bird-api.md §3.2, DOC:S7), which the send document\'s closed contact object lacks',
+    patch: (s) => {
+      const contact = node(s, 'Receiver', 'properties', 'contacts', 'items', 'properties');
+      contact.receiverValue = { type: 'string' };
+      contact.receiverExpression = { type: 'string' };
+    },
+  },
+  {
     name: 'one-receiver-unless-email',
     why: 'more than one receiver only makes sense on email (to/cc/bcc) — bird-api.md §2a(ii); the schema allows any number',
     check: (request, context, add) => {
       const contacts = receiverContacts(request);
-      if (contacts && contacts.length > 1 && context.platformId !== 'email') {
+      if (contacts && contacts.length > 1 && addressKind(context.platformId) !== 'email') {
         add('receiver.contacts', `only email channels accept more than one receiver contact (${context.platformId} channel)`);
       }
     },
   },
   {
     name: 'receiver-names-someone',
-    why: 'every receiver property is optional in the schema, so `{}` or a bare `platformAddress` would name nobody',
+    why: 'every receiver property is optional in the schema, so `{}` or a bare expression would name nobody; an expression (`platformAddressSelector`, `receiverExpression`) is resolved against a contact named otherwise [INF]',
     check: (request, _context, add) => {
       receiverContacts(request)?.forEach((c, i) => {
         if (!isJsonObject(c)) return;
         const identifiers = c.identifiers;
-        if (c.id === undefined && c.identifierValue === undefined && (!Array.isArray(identifiers) || identifiers.length === 0)) {
-          add(`receiver.contacts.${i}`, 'must have id, identifierValue or identifiers');
+        const named =
+          c.id !== undefined ||
+          c.identifierValue !== undefined ||
+          c.receiverValue !== undefined ||
+          c.platformAddress !== undefined ||
+          (Array.isArray(identifiers) && identifiers.length > 0);
+        if (!named) add(`receiver.contacts.${i}`, 'must have id, identifierValue, identifiers, receiverValue or platformAddress');
+      });
+    },
+  },
+  {
+    name: 'receiver-address-fits-platform',
+    why: 'Bird addresses SMS, WhatsApp, RCS and Viber receivers by `phonenumber` in E.164 and email receivers by `emailaddress` (bird-api.md §3.2, DOC:S25), where the schema has bare strings; checked with libphonenumber-js and ajv-formats, as the graph checks them',
+    check: (request, context, add) => {
+      const channelKind = addressKind(context.platformId);
+      receiverContacts(request)?.forEach((c, i) => {
+        if (!isJsonObject(c)) return;
+        const at = `receiver.contacts.${i}`;
+        const key = typeof c.identifierKey === 'string' ? c.identifierKey : null;
+        const keyKind = key === null ? channelKind : keyAddressKind(key);
+        if (key !== null && channelKind !== null && keyKind !== null && keyKind !== channelKind) {
+          add(`${at}.identifierKey`, `must be ${ADDRESS_KEYS[channelKind]} on a ${context.platformId} channel`);
+          return;
+        }
+        const check = (path: string, value: unknown, kind: AddressKind | null) => {
+          const problem = kind !== null && typeof value === 'string' ? ADDRESS_PROBLEMS[kind](value) : null;
+          if (problem) add(path, problem);
+        };
+        check(`${at}.identifierValue`, c.identifierValue, keyKind);
+        // Decision: the newer direct forms are addresses on the channel's platform, so they follow its rule [INF].
+        check(`${at}.receiverValue`, c.receiverValue, channelKind);
+        check(`${at}.platformAddress`, c.platformAddress, channelKind);
+        if (Array.isArray(c.identifiers)) {
+          c.identifiers.forEach((pair, j) => {
+            if (isJsonObject(pair) && typeof pair.identifierKey === 'string') {
+              check(`${at}.identifiers.${j}.identifierValue`, pair.identifierValue, keyAddressKind(pair.identifierKey));
+            }
+          });
         }
       });
     },
@@ -186,6 +233,41 @@ function receiverContacts(request: Record<string, unknown>): unknown[] | undefin
   const contacts = isJsonObject(request.receiver) ? request.receiver.contacts : undefined;
   return Array.isArray(contacts) ? contacts : undefined;
 }
+
+type AddressKind = 'phone' | 'email';
+const ADDRESS_KEYS: Record<AddressKind, string> = { phone: 'phonenumber', email: 'emailaddress' };
+/** Platforms whose receivers are phone numbers (bird-api.md §3.2); a provider suffix (`sms-messagebird`) is the same platform. */
+const PHONE_PLATFORMS = ['sms', 'whatsapp', 'rcs', 'viber'];
+const onPlatform = (platform: string, name: string) => platform === name || platform.startsWith(`${name}-`);
+
+function addressKind(platform: string): AddressKind | null {
+  if (onPlatform(platform, 'email')) return 'email';
+  return PHONE_PLATFORMS.some((name) => onPlatform(platform, name)) ? 'phone' : null;
+}
+
+function keyAddressKind(key: string): AddressKind | null {
+  return key === 'phonenumber' ? 'phone' : key === 'emailaddress' ? 'email' : null;
+}
+
+/** E.164 as libphonenumber-js reads it (default metadata: country code, length, leading digits), in exactly that form. */
+function phoneProblem(value: string): string | null {
+  const message = 'must be a phone number in E.164 format, e.g. +31612345678';
+  if (!value.startsWith('+')) return message;
+  try {
+    const parsed = parsePhoneNumberWithError(value);
+    return parsed.isValid() && parsed.number === value ? null : message;
+  } catch {
+    return message;
+  }
+}
+
+/** ajv-formats' full `email` format within RFC 5321's lengths (64 before the `@`, 254 in all). */
+const isEmailFormat = ajv.compile({ type: 'string', format: 'email', maxLength: 254 });
+function emailProblem(value: string): string | null {
+  return isEmailFormat(value) && value.lastIndexOf('@') <= 64 ? null : 'must be a valid email address';
+}
+
+const ADDRESS_PROBLEMS: Record<AddressKind, (value: string) => string | null> = { phone: phoneProblem, email: emailProblem };
 
 const pinsType = (variant: Json): boolean =>
   isJsonObject(variant) &&

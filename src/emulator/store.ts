@@ -1,7 +1,7 @@
 // In-memory Bird state for the emulator: workspaces, channels, contacts, messages and media, and every operation a route performs on them.
 //
 // Each operation throws an `ApiError` for Bird's documented error answers; the server only speaks HTTP. Lists page
-// through pages.ts, sends are checked by send-validation.ts, statuses advance in lifecycle.ts and upload forms come
+// through pages.ts, sends are checked by send-validation.ts, batches wait in batches.ts, statuses advance in lifecycle.ts and upload forms come
 // from uploads.ts. Where Bird's docs are silent the choice is marked "Decision:" beside the code.
 import { randomUUID } from 'node:crypto';
 import type {
@@ -20,6 +20,7 @@ import type {
   PresignedUpload,
   Workspace,
 } from '../bird/types.ts';
+import { BatchQueue } from './batches.ts';
 import { ApiError, badRequest, notFound, validationFailed } from './errors.ts';
 import { Lifecycle, type StatusExtra } from './lifecycle.ts';
 import {
@@ -28,6 +29,7 @@ import {
   insertSorted,
   keysetPage,
   messageFilter,
+  MESSAGE_LIST_MAX_LIMIT,
   multi,
   pageOptions,
   parseInstant,
@@ -87,6 +89,16 @@ const validatePresign = bodyValidator({
   properties: { contentType: { type: 'string', minLength: 1 } },
 });
 
+/**
+ * Decision: the channel states a send is accepted on; any other answers 409 "conflicting conditions" (Bird's
+ * documented answer for a send the state forbids). `warning` sends: Bird's channel status enum lists it beside
+ * `active` for a connected channel with something to look at, and nothing in Bird's docs says such a channel stops
+ * sending [INF]; `pending`, `setting-up`, `failed`, `inactive` and `deleted` name a channel not (or no longer)
+ * connected to its platform. The graph refuses the same states before posting (UNSENDABLE_CHANNEL_STATUSES in
+ * src/schema/send.ts; a test holds the two equal).
+ */
+export const SENDABLE_CHANNEL_STATUSES: ReadonlySet<string> = new Set(['active', 'warning']);
+
 // ---------------------------------------------------------------------------------------------------------------
 // The store
 // ---------------------------------------------------------------------------------------------------------------
@@ -114,6 +126,8 @@ export class Store {
   private readonly contactsByWorkspace = new Map<string, ContactRecord[]>();
   /** `${ws}\0${key}\0${normalized value}` → contact id. */
   private readonly contactIndex = new Map<string, string>();
+  /** Batches answered 202 whose items are not validated yet. */
+  private readonly batches = new BatchQueue();
 
   constructor(options: StoreOptions = {}) {
     this.origin = options.origin ?? 'http://127.0.0.1';
@@ -127,9 +141,10 @@ export class Store {
     return new Date(this.now()).toISOString();
   }
 
-  /** Stops lifecycle timers (called by the server's close()). */
+  /** Stops lifecycle timers and drops batches not validated yet (called by the server's close()). */
   close(): void {
     this.lifecycle.close();
+    this.batches.close();
   }
 
   // --- auth ---------------------------------------------------------------------------------------------------
@@ -372,7 +387,7 @@ export class Store {
   /** `GET /workspaces/{ws}/channels/{ch}/messages` (filters incl. batchId; the 7-day window rule applies). */
   listChannelMessages(workspaceId: string, channelId: string, query: Query): Page<Message> {
     this.requireChannel(workspaceId, channelId);
-    const options = pageOptions(query, 1000);
+    const options = pageOptions(query, MESSAGE_LIST_MAX_LIMIT);
     const accept = messageFilter(query, 'channel');
     return keysetPage(this.messagesByChannel.get(channelId) as MessageRecord[], byCreatedAt, options, accept, (r) => r.message);
   }
@@ -380,7 +395,7 @@ export class Store {
   /** `GET /workspaces/{ws}/messages` (filters incl. channelId; no window limit). */
   listWorkspaceMessages(workspaceId: string, query: Query): Page<Message> {
     this.requireWorkspace(workspaceId);
-    const options = pageOptions(query, 1000);
+    const options = pageOptions(query, MESSAGE_LIST_MAX_LIMIT);
     const accept = messageFilter(query, 'workspace');
     return keysetPage(this.messagesByWorkspace.get(workspaceId) as MessageRecord[], byCreatedAt, options, accept, (r) => r.message);
   }
@@ -457,19 +472,18 @@ export class Store {
   /** `POST /workspaces/{ws}/channels/{ch}/messages` → the accepted Message (202), or 404 / 409 / 422. */
   sendMessage(workspaceId: string, channelId: string, body: unknown): Message {
     const channel = this.requireChannel(workspaceId, channelId).channel;
-    // Decision: Bird lists 409 for "conflicting conditions"; a channel that is not active is our conflict.
-    if (channel.status !== 'active') {
-      throw new ApiError(409, 'Conflict', `Creating the message was not possible because of conflicting conditions: channel is ${channel.status}`);
-    }
+    requireSendable(channel);
     const errors = this.sendDetails(workspaceId, channel, body);
     if (Object.keys(errors).length > 0) throw validationFailed(errors);
     return this.acceptMessage(workspaceId, channel, body as CreateMessageRequest).message;
   }
 
   /**
-   * `POST /workspaces/{ws}/channels/{ch}/batch/messages` → `{batchId}`. Every item becomes a message carrying the
-   * batchId: valid ones are accepted, invalid ones are stored as `rejected` with a `failure` (Bird validates
-   * batches asynchronously and reports failures through the messages, not the 202).
+   * `POST /workspaces/{ws}/channels/{ch}/batch/messages` → `{batchId}` (the field name is a guess: bird-api.md §9,
+   * §15.4). As Bird documents ("accepted to be validated asynchronously and then processed"), the 202 comes first and
+   * the items are validated afterwards, on the next turn of the event loop: each becomes a message carrying the
+   * batchId, accepted (then the normal lifecycle) or `rejected` with a `reason` and a `failure`. Only the item count
+   * (400) and the channel (404, 409) are answered at once.
    */
   sendBatch(workspaceId: string, channelId: string, body: unknown): { batchId: string } {
     const channel = this.requireChannel(workspaceId, channelId).channel;
@@ -477,16 +491,21 @@ export class Store {
     if (!Array.isArray(requests) || requests.length < 1 || requests.length > 100) {
       throw new ApiError(400, 'InvalidRequest', 'The specified amount of messages in the batch is invalid.');
     }
-    if (channel.status !== 'active') {
-      throw new ApiError(409, 'Conflict', `Creating the message was not possible because of conflicting conditions: channel is ${channel.status}`);
-    }
+    requireSendable(channel);
     const batchId = randomUUID();
-    for (const request of requests) {
-      const errors = this.sendDetails(workspaceId, channel, request);
-      if (Object.keys(errors).length === 0) this.acceptMessage(workspaceId, channel, request as CreateMessageRequest, batchId);
-      else this.rejectMessage(workspaceId, channel, request, errors, batchId);
-    }
+    this.batches.enqueue(() => {
+      for (const request of requests) {
+        const errors = this.sendDetails(workspaceId, channel, request);
+        if (Object.keys(errors).length === 0) this.acceptMessage(workspaceId, channel, request as CreateMessageRequest, batchId);
+        else this.rejectMessage(workspaceId, channel, request, errors, batchId);
+      }
+    });
     return { batchId };
+  }
+
+  /** Resolves once every batch answered so far has had its items validated and stored (tests read back after it). */
+  batchesSettled(): Promise<void> {
+    return this.batches.settled();
   }
 
   /** Bird's 422 details for one send request to `channel` (empty when it may be sent). */
@@ -542,12 +561,17 @@ export class Store {
       key = ref.identifierKey ?? fallbackKey;
       value = ref.identifierValue;
       contact = this.upsertContact(workspaceId, key, value);
-    } else {
-      const pairs = (ref.identifiers ?? []).map((i) => ({ key: i.identifierKey, value: i.identifierValue }));
+    } else if (ref.identifiers !== undefined && ref.identifiers.length > 0) {
+      const pairs = ref.identifiers.map((i) => ({ key: i.identifierKey, value: i.identifierValue }));
       const first = pairs.find((p) => this.findContactByIdentifier(workspaceId, p.key, p.value)) ?? (pairs[0] as { key: string; value: string });
       key = first.key;
       value = first.value;
       contact = this.upsertContact(workspaceId, key, value, pairs);
+    } else {
+      // Decision: a receiver named only by `receiverValue` or `platformAddress` is that address under the channel's key [INF].
+      key = ref.identifierKey ?? fallbackKey;
+      value = (ref.receiverValue ?? ref.platformAddress) as string;
+      contact = this.upsertContact(workspaceId, key, value);
     }
     // Decision: `type` is echoed when given and defaults to `to` on email (to/cc/bcc are email concepts).
     const type = ref.type ?? (channel.platformId === 'email' ? 'to' : undefined);
@@ -640,6 +664,13 @@ export class Store {
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------------------------
+
+/** 409 for a channel whose state forbids sending (SENDABLE_CHANNEL_STATUSES). */
+function requireSendable(channel: Channel): void {
+  if (!SENDABLE_CHANNEL_STATUSES.has(channel.status)) {
+    throw new ApiError(409, 'Conflict', `Creating the message was not possible because of conflicting conditions: channel is ${channel.status}`);
+  }
+}
 
 /** Decision (after Bird's docs): email receivers are keyed `emailaddress`, every other platform `phonenumber`. */
 function defaultIdentifierKey(channel: Channel): string {

@@ -68,7 +68,7 @@ const MAX_CAROUSEL_CARDS = 10;
 const MIN_WHATSAPP_CAROUSEL_CARDS = 2;
 
 /** Bird platform ids are a name, sometimes with a provider suffix (`sms-messagebird`). */
-const isPlatform = (platform: string, name: string) => platform === name || platform.startsWith(`${name}-`);
+export const isPlatform = (platform: string, name: string): boolean => platform === name || platform.startsWith(`${name}-`);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

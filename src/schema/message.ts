@@ -20,7 +20,10 @@ import { normalizeUuid, parseNodeKey } from './ids.ts';
 import { type ConnectionArgs, resolveConnection } from './pagination.ts';
 import { Workspace } from './workspace.ts';
 
-/** Bird's message lists take up to 1,000 a page. */
+/**
+ * Bird's message lists take up to 1,000 a page: a published integration pages the live list with `limit=1000`
+ * (bird-api.md §5, CODE:C1) although the generic docs say 100 (§1.4); the evidence is weighed in src/emulator/pages.ts.
+ */
 export const MESSAGE_LIST_MAX_LIMIT = 1000;
 /** Bird refuses a channel message list whose `startAt`..`endAt` window is longer than 7 days. */
 const MAX_CHANNEL_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;

@@ -1,116 +1,47 @@
-// sendMessage: the send input, every check Bird would make run before calling it, exactly one POST, typed results.
+// sendMessage and sendMessages: every check Bird would make before calling it, the channel's platform (cached), exactly one POST, typed results.
 import { randomUUID } from 'node:crypto';
-import type { ContactRef, CreateMessageRequest } from '../bird/types.ts';
+import { BirdError } from '../bird/errors.ts';
+import type { CreateMessageRequest } from '../bird/types.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { type MessageModel, keys } from '../loaders.ts';
 import { Channel } from './channel.ts';
-import { bodyInputPath } from './body-fields.ts';
-import { EmailHeaderInput, EmailSenderInput, MessageContentInput } from './content-input.ts';
-import { validateContent } from './content-validate.ts';
-import { toWireContent } from './content-wire.ts';
 import { normalizeUuid } from './ids.ts';
-import { Message, RecipientType } from './message.ts';
+import { Message } from './message.ts';
 import {
   ConflictStateError,
   type FieldErrorShape,
   InputValidationError,
   MUTATION_ERROR_TYPES,
+  MutationError,
   ResourceNotFoundError,
+  UnknownOutcomeError,
   mutationErrorFrom,
 } from './mutation-errors.ts';
+import {
+  type OutgoingMessageInputShape,
+  OutgoingMessageInput,
+  SendMessageInput,
+  type SendMessageInputShape,
+  batchInputPathFromBird,
+  checkMessage,
+  inputPathFromBird,
+  toWireRequest,
+} from './send-input.ts';
 
-/** Bird: at most 10 tags, each 1–50 characters of letters, digits, `-`, `_` and spaces. */
-const MAX_TAGS = 10;
-const TAG_PATTERN = /^[a-zA-Z0-9\-_ ]{1,50}$/;
-/** Bird refuses a `scheduledFor` more than 35 days ahead. */
-const MAX_SCHEDULE_AHEAD_MS = 35 * 24 * 60 * 60 * 1000;
-const MAX_REFERENCE_LENGTH = 256;
-const MAX_RECEIVERS = 1000;
-/** Channel states in which Bird refuses to send (409); checked first so nothing is posted. */
-const UNSENDABLE_CHANNEL_STATUSES = new Set(['inactive', 'deleted']);
+export { SendMessageInput, inputPathFromBird } from './send-input.ts';
 
-const ReceiverInput = builder.inputType('ReceiverInput', {
-  description: 'One receiver: an existing contact by id, or an identifier (Bird creates the contact if it is new).',
-  fields: (t) => ({
-    contactId: t.field({ type: 'UUID', description: 'An existing Bird contact.' }),
-    identifierKey: t.string({
-      description: 'The identifier kind, e.g. `phonenumber` or `emailaddress`; Bird infers it from the channel when omitted.',
-    }),
-    identifierValue: t.string({ description: 'The identifier, e.g. `+31612345678` or `ada@example.com`.' }),
-    type: t.field({ type: RecipientType, description: 'Email only: to (default), cc or bcc.' }),
-  }),
-});
+/** Bird's batch endpoint takes 1 to 100 messages (bird-api.md §9). */
+export const MAX_BATCH_MESSAGES = 100;
 
-const SenderInput = builder.inputType('SenderOverrideInput', {
-  description: "Overrides the channel's sender for this message (for email: the sender's username and display name).",
-  fields: (t) => ({
-    identifierValue: t.string({ required: true, description: 'The sender identifier, e.g. the email username.' }),
-    name: t.string({ description: 'The display name.' }),
-  }),
-});
-
-const MessageMetaInput = builder.inputType('MessageMetaInput', {
-  description: 'Extra information sent with the message.',
-  fields: (t) => ({
-    emailSubject: t.string({ description: 'The email subject.' }),
-    emailHeaders: t.field({ type: [EmailHeaderInput], description: 'Extra email headers.' }),
-    emailFrom: t.field({ type: EmailSenderInput, description: 'The email From: for this message.' }),
-    extraInformation: t.field({
-      type: 'JSONObject',
-      description: 'Free-form information stored with the message (e.g. `{"useCase": "marketing"}`).',
-    }),
-  }),
-});
-
-const ReplyToType = builder.enumType('ReplyToType', {
-  description: 'What a message replies to.',
-  values: {
-    MESSAGE: { value: 'message', description: 'A received message.' },
-    CLICK: { value: 'click', description: 'A click on a message.' },
-    REFERRALS: { value: 'referrals', description: 'A referral.' },
-  },
-});
-
-const ReplyToInput = builder.inputType('ReplyToInput', {
-  description: 'Makes the message a reply (for example to a received WhatsApp message).',
-  fields: (t) => ({
-    id: t.string({ required: true, description: 'The Bird id of what is replied to (a received message id).' }),
-    type: t.field({ type: ReplyToType, defaultValue: 'message', description: 'What is replied to.' }),
-    order: t.int({ description: 'The position within the replied-to item.' }),
-  }),
-});
-
-export const SendMessageInput = builder.inputType('SendMessageInput', {
-  description: 'A message to send on a channel: who to, what (a body or a template) and how.',
-  fields: (t) => ({
-    workspaceId: t.field({ type: 'UUID', required: true, description: 'The Bird workspace UUID.' }),
-    channelId: t.field({ type: 'UUID', required: true, description: 'The channel to send on.' }),
-    receivers: t.field({
-      type: [ReceiverInput],
-      required: true,
-      description: 'Who receives it: exactly one, except on email channels (to, cc and bcc).',
-    }),
-    content: t.field({ type: MessageContentInput, required: true, description: 'A body, or a template.' }),
-    sender: t.field({ type: SenderInput, description: "Overrides the channel's sender." }),
-    reference: t.string({
-      description:
-        'Your correlation reference (at most 256 characters). When omitted one is generated; either way it is returned, to look the message up if the outcome is ever unknown.',
-    }),
-    tags: t.stringList({ description: 'Up to 10 tags of 1–50 letters, digits, `-`, `_` or spaces (Bird lower-cases them).' }),
-    scheduledFor: t.field({
-      type: 'DateTime',
-      description: 'Send later, at most 35 days ahead; a time in the past or under 10 minutes ahead sends now.',
-    }),
-    validity: t.int({
-      description: 'Seconds Bird keeps trying to deliver; defaults by channel type (36 hours; 10 minutes for 2FA).',
-    }),
-    meta: t.field({ type: MessageMetaInput, description: 'Email subject and headers, extra information.' }),
-    replyTo: t.field({ type: ReplyToInput, description: 'Makes the message a reply.' }),
-  }),
-});
-
-type SendMessageInputShape = typeof SendMessageInput.$inferInput;
+/**
+ * Channel states in which a send is refused (409) before posting; the emulator refuses the same set
+ * (SENDABLE_CHANNEL_STATUSES in src/emulator/store.ts, held equal by a test). `warning` is not among them: Bird's
+ * channel status enum lists it beside `active` for a connected channel that has something to look at, and nothing in
+ * Bird's docs says such a channel stops sending, so refusing it would block sends Bird makes [INF]. The others name a
+ * channel that is not (or no longer) connected to its platform.
+ */
+export const UNSENDABLE_CHANNEL_STATUSES: ReadonlySet<string> = new Set(['pending', 'setting-up', 'failed', 'inactive', 'deleted']);
 
 interface SendMessagePayloadShape {
   message: MessageModel;
@@ -131,129 +62,52 @@ const SendMessagePayload = builder.objectRef<SendMessagePayloadShape>('SendMessa
   }),
 });
 
-/** Checks that need no upstream call, with the path of each offending field. */
-function checkInput(input: SendMessageInputShape, now: number): FieldErrorShape[] {
-  const errors: FieldErrorShape[] = [];
-  if (input.receivers.length === 0) errors.push({ path: ['input', 'receivers'], message: 'At least one receiver is required.' });
-  if (input.receivers.length > MAX_RECEIVERS) {
-    errors.push({ path: ['input', 'receivers'], message: `At most ${MAX_RECEIVERS} receivers.` });
-  }
-  input.receivers.forEach((receiver, index) => {
-    const path = ['input', 'receivers', String(index)];
-    const hasId = receiver.contactId !== null && receiver.contactId !== undefined;
-    const hasValue = receiver.identifierValue !== null && receiver.identifierValue !== undefined;
-    if (hasId === hasValue) {
-      errors.push({ path, message: 'Give either `contactId` or `identifierValue` (with an optional `identifierKey`).' });
-    }
-    if (hasValue && (receiver.identifierValue!.length === 0 || receiver.identifierValue!.length > 500)) {
-      errors.push({ path: [...path, 'identifierValue'], message: 'Must be 1 to 500 characters.' });
-    }
-    if (receiver.identifierKey !== null && receiver.identifierKey !== undefined) {
-      if (!hasValue) errors.push({ path: [...path, 'identifierKey'], message: '`identifierKey` goes with `identifierValue`.' });
-      if (receiver.identifierKey.length === 0 || receiver.identifierKey.length > 250) {
-        errors.push({ path: [...path, 'identifierKey'], message: 'Must be 1 to 250 characters.' });
-      }
-    }
-  });
-  const tags = input.tags ?? [];
-  if (tags.length > MAX_TAGS) errors.push({ path: ['input', 'tags'], message: `At most ${MAX_TAGS} tags.` });
-  tags.forEach((tag, index) => {
-    if (!TAG_PATTERN.test(tag)) {
-      errors.push({
-        path: ['input', 'tags', String(index)],
-        message: 'A tag is 1–50 letters, digits, `-`, `_` or spaces.',
-      });
-    }
-  });
-  if (input.scheduledFor && input.scheduledFor.getTime() > now + MAX_SCHEDULE_AHEAD_MS) {
-    errors.push({ path: ['input', 'scheduledFor'], message: 'Bird schedules at most 35 days ahead.' });
-  }
-  if (input.validity !== null && input.validity !== undefined && input.validity < 0) {
-    errors.push({ path: ['input', 'validity'], message: 'Must be 0 or more seconds.' });
-  }
-  if (input.reference !== null && input.reference !== undefined) {
-    if (input.reference.length === 0 || input.reference.length > MAX_REFERENCE_LENGTH) {
-      errors.push({ path: ['input', 'reference'], message: `Must be 1 to ${MAX_REFERENCE_LENGTH} characters.` });
-    }
-  }
-  if (input.replyTo && input.replyTo.id.length === 0) {
-    errors.push({ path: ['input', 'replyTo', 'id'], message: 'Must not be empty.' });
-  }
-  return errors;
+interface SendMessagesPayloadShape {
+  batchId: string;
+  references: string[];
 }
 
-/** Bird's 422 names its own fields (`receiver.contacts.1.identifierValue`, `body.text.text`); ours differ a little. */
-export function inputPathFromBird(birdPath: string[]): string[] {
-  const [head, ...rest] = birdPath;
-  switch (head) {
-    case 'receiver':
-      return ['input', 'receivers', ...(rest[0] === 'contacts' ? rest.slice(1) : rest)];
-    case 'body':
-      // Inside a body our input flattens Bird's wrappers as the output does; the body field table maps them back.
-      return ['input', 'content', 'body', ...bodyInputPath(rest)];
-    case 'template':
-      return ['input', 'content', 'template', ...rest];
-    case 'meta':
-      if (rest[0] === 'email' && rest[1] === 'subject') return ['input', 'meta', 'emailSubject'];
-      if (rest[0] === 'email' && rest[1] === 'headers') return ['input', 'meta', 'emailHeaders'];
-      return ['input', 'meta', ...rest];
-    case undefined:
-      return ['input'];
-    default:
-      return ['input', head, ...rest];
+const SendMessagesPayload = builder.objectRef<SendMessagesPayloadShape>('SendMessagesPayload').implement({
+  description:
+    "The batch Bird accepted. Bird validates its messages afterwards: a message it refuses is stored with status REJECTED and a `reason`; read them all with `Channel.messages(filter: { batchId })`.",
+  fields: (t) => ({
+    batchId: t.exposeID('batchId', {
+      nullable: false,
+      description: 'The batch id Bird gave; pass it to `Channel.messages(filter: { batchId })` to follow every message.',
+    }),
+    references: t.exposeStringList('references', {
+      nullable: false,
+      description: "Each message's reference, in the order of `input.messages` (generated where none was given).",
+    }),
+  }),
+});
+
+/**
+ * A batch reached Bird but no answer came back: Bird may have accepted it (all of it: the batch is one request).
+ * Not OutcomeUnknownError, whose one `reference` cannot name a batch's messages.
+ */
+export class UnknownBatchOutcomeError extends Error {
+  override name = 'UnknownBatchOutcomeError';
+  constructor(readonly references: string[]) {
+    super(
+      'Bird did not confirm the batch, and it may have been accepted: do not resend blindly; look its messages up by their references first.',
+    );
   }
 }
 
-function toWireRequest(input: SendMessageInputShape, reference: string): CreateMessageRequest {
-  const contacts: ContactRef[] = input.receivers.map((receiver) => ({
-    ...(receiver.contactId ? { id: normalizeUuid(receiver.contactId) } : {}),
-    ...(receiver.identifierKey ? { identifierKey: receiver.identifierKey } : {}),
-    ...(receiver.identifierValue ? { identifierValue: receiver.identifierValue } : {}),
-    ...(receiver.type ? { type: receiver.type } : {}),
-  }));
-  const request: CreateMessageRequest = { receiver: { contacts }, reference, ...toWireContent(input.content) };
-  if (input.sender) {
-    request.sender = {
-      connector: {
-        identifierValue: input.sender.identifierValue,
-        ...(input.sender.name ? { annotations: { name: input.sender.name } } : {}),
-      },
-    };
-  }
-  if (input.tags && input.tags.length > 0) request.tags = input.tags;
-  if (input.scheduledFor) request.scheduledFor = input.scheduledFor.toISOString();
-  if (input.validity !== null && input.validity !== undefined) request.validity = input.validity;
-  if (input.replyTo) {
-    request.replyTo = {
-      id: input.replyTo.id,
-      type: input.replyTo.type ?? 'message',
-      ...(input.replyTo.order !== null && input.replyTo.order !== undefined ? { order: input.replyTo.order } : {}),
-    };
-  }
-  const meta = input.meta;
-  if (meta) {
-    const email = {
-      ...(meta.emailSubject ? { subject: meta.emailSubject } : {}),
-      ...(meta.emailHeaders && meta.emailHeaders.length > 0
-        ? { headers: Object.fromEntries(meta.emailHeaders.map((header) => [header.name, header.value])) }
-        : {}),
-      ...(meta.emailFrom
-        ? {
-            from: {
-              ...(meta.emailFrom.username ? { username: meta.emailFrom.username } : {}),
-              ...(meta.emailFrom.displayName ? { displayName: meta.emailFrom.displayName } : {}),
-            },
-          }
-        : {}),
-    };
-    request.meta = {
-      ...(Object.keys(email).length > 0 ? { email } : {}),
-      ...(meta.extraInformation ? { extraInformation: meta.extraInformation } : {}),
-    };
-    if (Object.keys(request.meta).length === 0) delete request.meta;
-  }
-  return request;
-}
+builder.objectType(UnknownBatchOutcomeError, {
+  name: 'BatchOutcomeUnknownError',
+  description:
+    'Bird received the batch but did not confirm it (error or timeout): it may have been accepted. Look its messages up by `references` before sending again.',
+  interfaces: [MutationError],
+  isTypeOf: (value) => value instanceof UnknownBatchOutcomeError,
+  fields: (t) => ({
+    references: t.exposeStringList('references', {
+      nullable: false,
+      description: "The references of the batch's messages, in the order of `input.messages`.",
+    }),
+  }),
+});
 
 /** The configured Bird media origin: uploads from `createMediaUpload` live there and may be sent as media URLs. */
 function isBirdMediaUrl(ctx: Context, url: string): boolean {
@@ -264,12 +118,23 @@ function isBirdMediaUrl(ctx: Context, url: string): boolean {
   }
 }
 
-async function sendMessage(input: SendMessageInputShape, ctx: Context): Promise<SendMessagePayloadShape> {
-  const workspaceId = normalizeUuid(input.workspaceId);
-  const channelId = normalizeUuid(input.channelId);
-  const errors = checkInput(input, Date.now());
+/** What a send needs of its channel: the platform, and the status when the channel was read fresh. */
+interface ChannelFacts {
+  platform: string;
+  status: string | null;
+}
 
-  // The channel (one batched, cached GET) says which platform rules apply; nothing is sent to an unknown channel.
+/**
+ * The channel's platform: from the cache (no call) when this credential used the channel before, else from the
+ * channel itself (one batched GET), which is then remembered. Only a channel read fresh carries its status (a cached
+ * one's may have changed since): Bird's own 409 then reports a state it refuses. A cold send reads the channel rather
+ * than posting and mapping Bird's 422: the platform rules (receiver addresses, one receiver off email, per-platform
+ * content) then refuse a bad input with 0 POSTs on the first send too, and Bird's 422 paths for them are unknown.
+ */
+async function channelFacts(ctx: Context, workspaceId: string, channelId: string): Promise<ChannelFacts> {
+  const credential = ctx.bird.call.credential;
+  const cached = credential ? ctx.channelPlatforms?.get(credential, workspaceId, channelId) : undefined;
+  if (cached !== undefined) return { platform: cached, status: null };
   let channel;
   try {
     channel = await Channel.getDataloader(ctx).load(keys.channel(workspaceId, channelId));
@@ -277,38 +142,90 @@ async function sendMessage(input: SendMessageInputShape, ctx: Context): Promise<
     throw mutationErrorFrom(error, { resource: 'channel' });
   }
   if (!channel) throw new ResourceNotFoundError('channel');
-  const isEmail = channel.platformId === 'email';
-  if (!isEmail && input.receivers.length > 1) {
-    errors.push({
-      path: ['input', 'receivers'],
-      message: `Only email channels take more than one receiver; this channel is on ${channel.platformId}.`,
-    });
-  }
-  if (!isEmail) {
-    input.receivers.forEach((receiver, index) => {
-      if (receiver.type && receiver.type !== 'to') {
-        errors.push({ path: ['input', 'receivers', String(index), 'type'], message: 'cc and bcc exist on email channels only.' });
-      }
-    });
-  }
-  errors.push(
-    ...validateContent(input.content, {
-      platform: channel.platformId,
-      isAllowedMediaUrl: (url) => isBirdMediaUrl(ctx, url),
-    }).map((error) => ({ ...error, path: ['input', 'content', ...error.path] })),
-  );
-  if (errors.length > 0) throw new InputValidationError(errors);
-  if (UNSENDABLE_CHANNEL_STATUSES.has(channel.status)) {
+  if (credential) ctx.channelPlatforms?.set(credential, workspaceId, channelId, channel.platformId);
+  return { platform: channel.platformId, status: channel.status };
+}
+
+/** Refuses, before posting, a channel read fresh whose state Bird refuses to send on. */
+function assertSendable(channel: ChannelFacts): void {
+  if (channel.status !== null && UNSENDABLE_CHANNEL_STATUSES.has(channel.status)) {
     throw new ConflictStateError(`The channel is ${channel.status}; Bird does not send on it.`);
   }
+}
 
-  const reference = input.reference ?? `bird-graphql-${randomUUID()}`;
+/** Forgets the cached platform when Bird says the channel is gone or no longer this credential's to use. */
+function forgetChannelOn(error: unknown, ctx: Context, workspaceId: string, channelId: string): void {
+  const credential = ctx.bird.call.credential;
+  if (!credential || !(error instanceof BirdError)) return;
+  if (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN' || error.code === 'UNAUTHENTICATED') {
+    ctx.channelPlatforms?.delete(credential, workspaceId, channelId);
+  }
+}
+
+const newReference = () => `bird-graphql-${randomUUID()}`;
+
+async function sendMessage(input: SendMessageInputShape, ctx: Context): Promise<SendMessagePayloadShape> {
+  const workspaceId = normalizeUuid(input.workspaceId);
+  const channelId = normalizeUuid(input.channelId);
+  const channel = await channelFacts(ctx, workspaceId, channelId);
+  const rules = { platform: channel.platform, now: Date.now(), isAllowedMediaUrl: (url: string) => isBirdMediaUrl(ctx, url) };
+  const errors = checkMessage(input, ['input'], rules);
+  if (errors.length > 0) throw new InputValidationError(errors);
+  assertSendable(channel);
+
+  const reference = input.reference ?? newReference();
   try {
     // Exactly one POST: the client retries a send only on 429, which Bird documents as not processed.
     const message = await ctx.bird.sendMessage({ workspaceId, channelId, message: toWireRequest(input, reference) });
     return { message: { ...message, workspaceId }, reference };
   } catch (error) {
+    forgetChannelOn(error, ctx, workspaceId, channelId);
     throw mutationErrorFrom(error, { resource: 'channel', reference, mapPath: inputPathFromBird });
+  }
+}
+
+const SendMessagesInput = builder.inputType('SendMessagesInput', {
+  description: `Up to ${MAX_BATCH_MESSAGES} messages to send on one channel in one call to Bird (its batch endpoint).`,
+  fields: (t) => ({
+    workspaceId: t.field({ type: 'UUID', required: true, description: 'The Bird workspace UUID.' }),
+    channelId: t.field({ type: 'UUID', required: true, description: 'The channel every message is sent on.' }),
+    messages: t.field({
+      type: [OutgoingMessageInput],
+      required: true,
+      description: `The messages: 1 to ${MAX_BATCH_MESSAGES}, each checked before anything is sent.`,
+    }),
+  }),
+});
+
+type SendMessagesInputShape = typeof SendMessagesInput.$inferInput;
+
+async function sendMessages(input: SendMessagesInputShape, ctx: Context): Promise<SendMessagesPayloadShape> {
+  const workspaceId = normalizeUuid(input.workspaceId);
+  const channelId = normalizeUuid(input.channelId);
+  const count = input.messages.length;
+  if (count < 1 || count > MAX_BATCH_MESSAGES) {
+    throw new InputValidationError([
+      { path: ['input', 'messages'], message: `A batch holds 1 to ${MAX_BATCH_MESSAGES} messages (got ${count}).` },
+    ]);
+  }
+  const channel = await channelFacts(ctx, workspaceId, channelId);
+  const rules = { platform: channel.platform, now: Date.now(), isAllowedMediaUrl: (url: string) => isBirdMediaUrl(ctx, url) };
+  const errors: FieldErrorShape[] = input.messages.flatMap((message: OutgoingMessageInputShape, index: number) =>
+    checkMessage(message, ['input', 'messages', String(index)], rules),
+  );
+  if (errors.length > 0) throw new InputValidationError(errors);
+  assertSendable(channel);
+
+  const references = input.messages.map((message) => message.reference ?? newReference());
+  const messageRequests: CreateMessageRequest[] = input.messages.map((message, index) => toWireRequest(message, references[index]!));
+  try {
+    // Exactly one POST for the whole batch, under the same retry rule as a single send (only a 429 is retried).
+    const { batchId } = await ctx.bird.sendBatch({ workspaceId, channelId, messageRequests });
+    return { batchId, references };
+  } catch (error) {
+    forgetChannelOn(error, ctx, workspaceId, channelId);
+    const mapped = mutationErrorFrom(error, { resource: 'channel', reference: references[0]!, mapPath: batchInputPathFromBird });
+    throw mapped instanceof UnknownOutcomeError ? new UnknownBatchOutcomeError(references) : mapped;
   }
 }
 
@@ -320,5 +237,21 @@ builder.mutationField('sendMessage', (t) =>
     args: { input: t.arg({ type: SendMessageInput, required: true, description: 'What to send, to whom, and how.' }) },
     errors: { types: MUTATION_ERROR_TYPES, directResult: true, union: { name: 'SendMessageResult', description: 'The sent message, or why it was not sent.' } },
     resolve: (_root, args, ctx) => sendMessage(args.input, ctx),
+  }),
+);
+
+builder.mutationField('sendMessages', (t) =>
+  t.field({
+    type: SendMessagesPayload,
+    nullable: false,
+    description: `Sends 1 to ${MAX_BATCH_MESSAGES} messages on one channel in a single call to Bird's batch endpoint. Every message is checked first (one invalid message and nothing is sent: the error paths name it, e.g. \`["input", "messages", "3", "receivers"]\`); the batch is posted exactly once; Bird then validates and sends each message on its own.`,
+    args: { input: t.arg({ type: SendMessagesInput, required: true, description: 'The channel and the messages to send on it.' }) },
+    errors: {
+      // The mutations' error types, with the batch's own outcome-unknown type for the single send's.
+      types: MUTATION_ERROR_TYPES.map((type) => (type === UnknownOutcomeError ? UnknownBatchOutcomeError : type)),
+      directResult: true,
+      union: { name: 'SendMessagesResult', description: 'The accepted batch, or why it was not sent.' },
+    },
+    resolve: (_root, args, ctx) => sendMessages(args.input, ctx),
   }),
 );

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../../src/emulator/seed.ts';
 import { type MessageContentInput, SendMessageDocument, type SendMessageInput, SentMessageDocument } from '../gql/generated.ts';
 import { type TestStack, startTestStack } from '../helpers.ts';
+import { type OutgoingMessageInputShape, inputPathFromBird, toWireRequest } from '../../src/schema/send-input.ts';
 
 const WS = SEED.workspaces.main.id;
 const SMS = SEED.channels.sms.id;
@@ -232,6 +233,26 @@ describe('sending every content kind', () => {
   });
 });
 
+/** Receivers Bird cannot deliver to on the channel (issue 12's Why), with the paths the graph and the emulator name. */
+const RECEIVER_CASES: [string, SendMessageInput, string[][]][] = [
+  ['not a phone number on SMS', { ...input(SMS, { body: { text: { text: 'hi' } } }), receivers: [{ identifierValue: 'not-a-phone' }] }, [['input', 'receivers', '0', 'identifierValue']]],
+  ['an email address on SMS', { ...input(SMS, { body: { text: { text: 'hi' } } }), receivers: [{ identifierValue: 'ada@example.com' }] }, [['input', 'receivers', '0', 'identifierValue']]],
+  ['a phone number on email', { ...input(EMAIL, { body: { html: { html: '<p>hi</p>' } } }), receivers: [{ identifierValue: '+31612345678' }] }, [['input', 'receivers', '0', 'identifierValue']]],
+  ['a number with spaces (not E.164) on WhatsApp', { ...input(WHATSAPP, { body: { text: { text: 'hi' } } }), receivers: [{ identifierValue: '+31 6 1234 5678' }] }, [['input', 'receivers', '0', 'identifierValue']]],
+  ['a number outside the numbering plan on SMS', { ...input(SMS, { body: { text: { text: 'hi' } } }), receivers: [{ identifierValue: '+15551234567' }] }, [['input', 'receivers', '0', 'identifierValue']]],
+  ['no + before the country code on SMS', { ...input(SMS, { body: { text: { text: 'hi' } } }), receivers: [{ identifierValue: '31612345678' }] }, [['input', 'receivers', '0', 'identifierValue']]],
+  [
+    'an emailaddress key on SMS',
+    { ...input(SMS, { body: { text: { text: 'hi' } } }), receivers: [{ identifierKey: 'emailaddress', identifierValue: 'ada@example.com' }] },
+    [['input', 'receivers', '0', 'identifierKey']],
+  ],
+  [
+    'a bad address among email receivers',
+    { ...input(EMAIL, { body: { html: { html: '<p>hi</p>' } } }), receivers: [{ identifierValue: 'ada@example.com' }, { identifierValue: 'bob@', type: 'CC' }] },
+    [['input', 'receivers', '1', 'identifierValue']],
+  ],
+];
+
 describe('validation before any POST', () => {
   const cases: [string, SendMessageInput, string[][]][] = [
     [
@@ -261,6 +282,7 @@ describe('validation before any POST', () => {
       input(WHATSAPP, { body: { location: { coordinates: { latitude: 91, longitude: 0 } } } }),
       [['input', 'content', 'body', 'location', 'coordinates', 'latitude']],
     ],
+    ...RECEIVER_CASES.map(([name, variables, paths]) => [`receiver: ${name}`, variables, paths] as [string, SendMessageInput, string[][]]),
   ];
   it.each(cases)('%s: a ValidationError with the field path, and no POST', async (_name, variables, paths) => {
     const result = await send(variables);
@@ -269,6 +291,19 @@ describe('validation before any POST', () => {
     expect(result.fields.map((field) => field.path)).toEqual(paths);
     for (const field of result.fields) expect(field.message.length).toBeGreaterThan(0);
     expect(posts()).toEqual([]);
+  });
+
+  it.each(RECEIVER_CASES)("receiver: %s is refused by the emulator too, at a 422 path that maps onto the same input path", async (_name, variables, paths) => {
+    const { workspaceId, channelId, ...message } = variables;
+    const wire = toWireRequest(message as unknown as OutgoingMessageInputShape, 'ref-1');
+    const response = await fetch(`${stack.emulator.url}/workspaces/${workspaceId}/channels/${channelId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `AccessKey ${SEED.accessKeys.demo}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...wire, receiver: { contacts: wire.receiver.contacts.map((c) => ({ ...c, type: c.type?.toLowerCase() })) } }),
+    });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { details: Record<string, string[]> };
+    expect(Object.keys(body.details).map((key) => inputPathFromBird(key.split('.')))).toEqual(paths);
   });
 
   it('refuses a body and a template together (@oneOf) before execution', async () => {

@@ -57,6 +57,8 @@ describe('loadConfig', () => {
       metricsToken: null,
       metricsPort: null,
       http: { headersTimeoutMs: 10_000, requestTimeoutMs: 300_000 },
+      // Sends: each channel's platform remembered for an hour, at most 10,000 channels.
+      sends: { channelCache: { ttlMs: 3600000, max: 10000 } },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.bird)).toBe(true);

@@ -22,6 +22,7 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 const auth = { authorization: `AccessKey ${SEED.accessKeys.demo}` };
+const message = { receiver: { contacts: [{ identifierValue: SEED.contacts[0]!.phone }] }, body: { type: 'text', text: { text: 'Hi' } } };
 
 describe('GET /openapi.json', () => {
   it('serves the OpenAPI 3 document without a key, with this emulator as its server', async () => {
@@ -47,7 +48,7 @@ describe('GET /openapi.json', () => {
         : await fetch(url, {
             method,
             headers: { ...auth, 'content-type': 'application/json' },
-            body: JSON.stringify({ receiver: { contacts: [{ identifierValue: SEED.contacts[0]!.phone }] }, body: { type: 'text', text: { text: 'Hi' } } }),
+            body: JSON.stringify(path.endsWith('/batch/messages') ? { messageRequests: [message] } : message),
           });
     const success = Object.keys(op.responses).find((status) => status.startsWith('2'));
     expect(String(res.status)).toBe(success);

@@ -16,8 +16,10 @@ describe('departures from Bird\'s document', () => {
       'action-body-shape',
       'structured-template-values-shallow',
       'exactly-one-of-body-or-template',
+      'receiver-newer-forms',
       'one-receiver-unless-email',
       'receiver-names-someone',
+      'receiver-address-fits-platform',
       'receiver-id-exists',
       'schedule-within-35-days',
     ]);
@@ -40,10 +42,56 @@ describe('departures from Bird\'s document', () => {
     ['exactly-one-of-body-or-template (null counts as absent)', { receiver: to, body: null }, { body: ['body or template is required'] }],
     [
       'one-receiver-unless-email',
-      { receiver: { contacts: [{ identifierValue: '+31611' }, { identifierValue: '+31622' }] }, body: text },
+      { receiver: { contacts: [{ identifierValue: '+31611111111' }, { identifierValue: '+31622222222' }] }, body: text },
       { 'receiver.contacts': ['only email channels accept more than one receiver contact (sms channel)'] },
     ],
-    ['receiver-names-someone', { receiver: { contacts: [{ platformAddress: '+31611' }] }, body: text }, { 'receiver.contacts.0': ['must have id, identifierValue or identifiers'] }],
+    [
+      'receiver-newer-forms (receiverValue names the receiver)',
+      { receiver: { contacts: [{ receiverValue: '+31612345678' }] }, body: text },
+      {},
+    ],
+    [
+      'receiver-names-someone (an expression alone names nobody)',
+      { receiver: { contacts: [{ receiverExpression: 'attributes.mobile', platformAddressSelector: 'attributes.mobile' }] }, body: text },
+      { 'receiver.contacts.0': ['must have id, identifierValue, identifiers, receiverValue or platformAddress'] },
+    ],
+    ['receiver-names-someone (a platformAddress names its address)', { receiver: { contacts: [{ platformAddress: '+31612345678' }] }, body: text }, {}],
+    [
+      'receiver-address-fits-platform (not a phone number on SMS)',
+      { receiver: { contacts: [{ identifierValue: 'not-a-phone' }] }, body: text },
+      { 'receiver.contacts.0.identifierValue': ['must be a phone number in E.164 format, e.g. +31612345678'] },
+    ],
+    [
+      'receiver-address-fits-platform (an email address on SMS)',
+      { receiver: { contacts: [{ identifierValue: 'ada@example.com' }] }, body: text },
+      { 'receiver.contacts.0.identifierValue': ['must be a phone number in E.164 format, e.g. +31612345678'] },
+    ],
+    [
+      'receiver-address-fits-platform (a number not in E.164 form)',
+      { receiver: { contacts: [{ identifierValue: '+31 6 1234 5678' }] }, body: text },
+      { 'receiver.contacts.0.identifierValue': ['must be a phone number in E.164 format, e.g. +31612345678'] },
+    ],
+    [
+      'receiver-address-fits-platform (an emailaddress key on SMS)',
+      { receiver: { contacts: [{ identifierKey: 'emailaddress', identifierValue: 'ada@example.com' }] }, body: text },
+      { 'receiver.contacts.0.identifierKey': ['must be phonenumber on a sms channel'] },
+    ],
+    [
+      'receiver-address-fits-platform (newer forms and identifiers[] follow the rule too)',
+      {
+        receiver: {
+          contacts: [{ receiverValue: '12345' }, { platformAddress: 'x' }, { identifiers: [{ identifierKey: 'phonenumber', identifierValue: '0612' }] }],
+        },
+        body: text,
+      },
+      {
+        'receiver.contacts': ['only email channels accept more than one receiver contact (sms channel)'],
+        'receiver.contacts.0.receiverValue': ['must be a phone number in E.164 format, e.g. +31612345678'],
+        'receiver.contacts.1.platformAddress': ['must be a phone number in E.164 format, e.g. +31612345678'],
+        'receiver.contacts.2.identifiers.0.identifierValue': ['must be a phone number in E.164 format, e.g. +31612345678'],
+      },
+    ],
+    ['receiver-address-fits-platform (another key is not ours to check)', { receiver: { contacts: [{ identifierKey: 'externalid', identifierValue: 'x-1' }] }, body: text }, {}],
     ['receiver-id-exists', { receiver: { contacts: [{ id: 'nobody' }] }, body: text }, { 'receiver.contacts.0.id': ['contact not found'] }],
     ['receiver-id-exists (known id)', { receiver: { contacts: [{ id: KNOWN }] }, body: text }, {}],
     ['schedule-within-35-days', { receiver: to, body: text, scheduledFor: '2030-02-06T00:00:00Z' }, { scheduledFor: ['must be at most 35 days ahead'] }],
@@ -54,6 +102,23 @@ describe('departures from Bird\'s document', () => {
   it('several receivers are fine on email', () => {
     const email = { ...sms, platformId: 'email' };
     expect(details({ receiver: { contacts: [{ identifierValue: 'a@b.c' }, { identifierValue: 'd@e.f', type: 'cc' }] }, body: text }, email)).toEqual({});
+  });
+
+  it.each([
+    ['a phone number on email', { identifierValue: '+31612345678' }, 'receiver.contacts.0.identifierValue', 'must be a valid email address'],
+    ['no domain dot', { identifierValue: 'ada@localhost' }, 'receiver.contacts.0.identifierValue', 'must be a valid email address'],
+    ['a local part over 64 characters', { identifierValue: `${'a'.repeat(65)}@example.com` }, 'receiver.contacts.0.identifierValue', 'must be a valid email address'],
+    ['a phonenumber key on email', { identifierKey: 'phonenumber', identifierValue: '+31612345678' }, 'receiver.contacts.0.identifierKey', 'must be emailaddress on a email channel'],
+  ])('email receivers: %s', (_name, contact, key, message) => {
+    expect(details({ receiver: { contacts: [contact] }, body: text }, { ...sms, platformId: 'email' })).toEqual({ [key]: [message] });
+  });
+
+  it('phone rules hold on every phone platform (and a provider suffix), not on others', () => {
+    const bad = { receiver: { contacts: [{ identifierValue: 'not-a-phone' }] }, body: text };
+    for (const platformId of ['sms', 'whatsapp', 'rcs', 'viber', 'sms-messagebird']) {
+      expect(Object.keys(details(bad, { ...sms, platformId })), platformId).toEqual(['receiver.contacts.0.identifierValue']);
+    }
+    for (const platformId of ['telegram', 'instagram', 'line']) expect(details(bad, { ...sms, platformId }), platformId).toEqual({});
   });
 });
 
@@ -114,7 +179,7 @@ describe('ajv errors as Bird details', () => {
   });
 
   it('an own `__proto__` key is an unknown field like any other', () => {
-    const request = JSON.parse(`{"receiver":{"contacts":[{"identifierValue":"+316"}]},"body":{"type":"text","text":{"text":"x"}},"__proto__":{"x":1}}`);
+    const request = JSON.parse(`{"receiver":{"contacts":[{"identifierValue":"+31612345678"}]},"body":{"type":"text","text":{"text":"x"}},"__proto__":{"x":1}}`);
     const result = validateSend(request, sms);
     expect(Object.keys(result)).toEqual(['__proto__']);
     expect(result['__proto__']).toEqual(['is not allowed']);

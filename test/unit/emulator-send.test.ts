@@ -1,8 +1,9 @@
 // Emulator sends: one test per validation rule (asserting the 422 details key), the accepted Message, auto-created contacts, batches and the status lifecycle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '../../src/bird/types.ts';
+import { CHANNEL_STATUSES, type Message } from '../../src/bird/types.ts';
 import { SEED } from '../../src/emulator/seed.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/server.ts';
+import { SENDABLE_CHANNEL_STATUSES } from '../../src/emulator/store.ts';
 import { get, post, SMS, WS } from './emulator-helpers.ts';
 
 const EMAIL = SEED.channels.email.id;
@@ -275,6 +276,28 @@ describe('send: channel errors', () => {
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('Conflict');
   });
+
+  it.each(CHANNEL_STATUSES.map((status) => [status, SENDABLE_CHANNEL_STATUSES.has(status) ? 202 : 409] as const))(
+    'a channel in status %s answers a send with %i (a batch too)',
+    async (status, expected) => {
+      const record = e.store.channels.get(SEED.channels.inactiveSms.id)!;
+      const previous = record.channel.status;
+      record.channel.status = status;
+      try {
+        expect((await post(e, send(record.id), valid)).status).toBe(expected);
+        expect((await post(e, batch(record.id), { messageRequests: [valid] })).status).toBe(expected);
+      } finally {
+        record.channel.status = previous;
+      }
+    },
+  );
+
+  it('a receiver named by receiverValue (newer docs) resolves to a contact under the channel key', async () => {
+    const res = await post<Message>(e, send(SMS), { receiver: { contacts: [{ receiverValue: '+31644445555' }] }, body: text() });
+    expect(res.status, res.text).toBe(202);
+    const contact = res.body.receiver as { contacts: { id: string; identifierKey: string; identifierValue: string }[] };
+    expect(contact.contacts[0]).toMatchObject({ identifierKey: 'phonenumber', identifierValue: '+31644445555', id: expect.any(String) });
+  });
 });
 
 describe('batch send', () => {
@@ -292,6 +315,7 @@ describe('batch send', () => {
     const res = await post(e, batch(SMS), { messageRequests: [valid, { receiver: to(), body: text('') }, { ...valid, tags: ['Batch'] }] });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ batchId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    await e.store.batchesSettled();
     const listed = await get(e, send(SMS), { query: { batchId: res.body.batchId, reverse: true } });
     const messages = listed.body.results as Message[];
     expect(messages.map((m) => m.status).sort()).toEqual(['accepted', 'accepted', 'rejected']);
@@ -300,6 +324,21 @@ describe('batch send', () => {
     expect(rejected?.failure).toMatchObject({ code: 422, description: expect.stringContaining('body.text.text'), source: { name: 'pre-processing' } });
     expect(rejected).not.toHaveProperty('body');
     expect(messages.find((m) => m.tags)?.tags).toEqual(['batch']);
+  });
+
+  it('answers 202 before validating: the items become messages on the next turn of the event loop', async () => {
+    const before = e.store.allMessages(WS, SMS).length;
+    const { batchId } = e.store.sendBatch(WS, SMS, { messageRequests: [valid, { receiver: to('not-a-phone'), body: text() }] });
+    expect(e.store.allMessages(WS, SMS)).toHaveLength(before);
+    await e.store.batchesSettled();
+    const items = e.store.allMessages(WS, SMS).filter((m) => m.batchId === batchId);
+    expect(items.map((m) => m.status).sort()).toEqual(['accepted', 'rejected']);
+    const rejected = items.find((m) => m.status === 'rejected')!;
+    expect(rejected.reason).toBe('validation failed');
+    expect(rejected.failure?.description).toContain('receiver.contacts.0.identifierValue');
+    // Accepted items follow the normal lifecycle.
+    const accepted = items.find((m) => m.status === 'accepted')!;
+    expect(e.store.advanceMessage(WS, accepted.id).status).toBe('processing');
   });
 
   it('409 on an inactive channel, 404 on an unknown one', async () => {
