@@ -104,7 +104,8 @@ async function main(): Promise<void> {
       if (i % 9 === 8) shots.push(hostiles[Math.floor(i / 9)]!);
     }
     const client = new Pool(url, { connections: S.maxInFlight });
-    const failures = new Map<string, number>();
+    /** Failed requests by operation, with the first answer of each (what went wrong). */
+    const failures = new Map<string, { count: number; first: string }>();
     const latencies: number[] = [];
     let next = 0;
     const fire = async (record: boolean): Promise<void> => {
@@ -115,8 +116,10 @@ async function main(): Promise<void> {
       if (record) latencies.push(performance.now() - started);
       const ok = response.statusCode === shot.status && (shot.status !== 200 || shot.name === 'bad cursor' || shot.name === 'aliased introspection' || !text.includes('"errors"'));
       if (!ok) {
-        failures.set(shot.name, (failures.get(shot.name) ?? 0) + 1);
-        throw new Error(`${shot.name}: HTTP ${response.statusCode} ${text.slice(0, 200)}`);
+        const answer = `HTTP ${response.statusCode} ${text.slice(0, 300)}`;
+        const seen = failures.get(shot.name);
+        failures.set(shot.name, { count: (seen?.count ?? 0) + 1, first: seen?.first ?? answer });
+        throw new Error(`${shot.name}: ${answer}`);
       }
     };
 
