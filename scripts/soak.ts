@@ -25,8 +25,12 @@ const S = {
   sampleMs: 5_000,
   settleSeconds: 60,
   maxSlope: env('SOAK_MAX_SLOPE', 1),
-  /** The most requests the open loop keeps in flight; past it a tick is counted as late instead of piling up. */
-  maxInFlight: 256,
+  /**
+   * The most requests the open loop keeps in flight (4 × the workers that measured T); past it a tick is counted as
+   * late instead of piling up. On a shared machine a stall of the server would otherwise queue hundreds of requests
+   * and their answers at once, a high-water mark RSS keeps for the rest of the run whether or not anything leaks.
+   */
+  maxInFlight: 4 * env('SOAK_CONCURRENCY', 16),
 };
 
 const log = (line: string) => console.log(`soak: ${line}`);
