@@ -15,7 +15,7 @@ const op = operations().find((o) => o.key === key)!;
 const dir = `${process.env.TMPDIR ?? '/tmp'}/bench-prof-${key}`; rmSync(dir, { recursive: true, force: true }); mkdirSync(dir);
 buildOurs();
 const port = await freePort();
-const ours = await startChild({ name: 'ours', script: OURS_SCRIPT, tsx: false, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], env: { NODE_ENV: 'production', PORT: String(port), BIRD_API_URL: emu.url, BIRD_ACCESS_KEY: ACCESS_KEY, BIRD_ORGANIZATION_ID: SEED.organizationId, LOG_LEVEL: 'warn', GRAPHIQL: 'false', ...extra }, ready: { kind: 'poll', url: `http://127.0.0.1:${port}`, path: '/health' } });
+const ours = await startChild({ name: 'ours', script: OURS_SCRIPT, tsx: false, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], env: { NODE_ENV: 'production', PORT: String(port), BIRD_API_URL: emu.url, BIRD_ACCESS_KEY: ACCESS_KEY, BIRD_ORGANIZATION_ID: SEED.organizationId, LOG_LEVEL: 'warn', GRAPHIQL: 'false', BIRD_RATE_GET_PER_SECOND: 'off', BIRD_RATE_POST_PER_SECOND: 'off', ...extra }, ready: { kind: 'poll', url: `http://127.0.0.1:${port}`, path: '/health' } });
 const spec = { url: `${ours.url}/graphql`, method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify(op.ours) };
 const r = await wrk([spec], 1, 8, 10);
 console.log('rps', r);

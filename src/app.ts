@@ -10,7 +10,7 @@ import type { BirdClient, Credential } from './bird/client.ts';
 import { bindBird } from './bird/handle.ts';
 import type { Config } from './config.ts';
 import { type Context, missingCredential } from './context.ts';
-import { maskError } from './errors.ts';
+import { maskError, useCallBudgetOutcome } from './errors.ts';
 import { useCodedErrors } from './http-errors.ts';
 import { useBodySizeLimit, useLimits } from './limits.ts';
 import { useMediaDownloadRoute } from './media/download-route.ts';
@@ -196,6 +196,7 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       // only sends it after a preflight, which the CORS allowlist answers (CSRF_REJECTED otherwise).
       useCsrfPrevention(),
       ...useLimits({ limits: config.limits, exposeLimits: !config.production, maxUploadBytes: config.media.maxBytes }),
+      useCallBudgetOutcome(),
       ...introspectionPlugins(config),
       ...persistedOperationsPlugins(config),
       // Apollo Federation inline traces: `extensions.ftv1` only when a router asks (apollo-federation-include-trace:
@@ -224,8 +225,18 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       const credential = parseAuthorization(request.headers.get('authorization')) ?? serverKey;
       const hooks = observability.contextHooks(request);
       return {
-        bird: bindBird(bird, { credential, requestId, signal: request.signal, onEvent: hooks.onEvent, missingCredential }),
+        bird: bindBird(bird, {
+          credential,
+          requestId,
+          signal: request.signal,
+          onEvent: hooks.onEvent,
+          missingCredential,
+          // The hard runtime cap behind the estimate, and one request's share of the connections.
+          maxCalls: config.limits.maxUpstreamCalls,
+          maxInFlight: config.bird.maxInFlightPerRequest,
+        }),
         onBatch: hooks.onBatch,
+        onFilterMismatch: hooks.onFilterMismatch,
         requestId,
         organizationId: config.bird.organizationId,
         mediaOrigin,

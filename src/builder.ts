@@ -10,6 +10,7 @@ import { DateTimeResolver, JSONObjectResolver, JSONResolver, URLResolver, UUIDRe
 import type { Context } from './context.ts';
 import { badUserInput } from './errors.ts';
 import { fieldComplexity } from './limits.ts';
+import { validateArguments } from './schema/arguments.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schema/pagination.ts';
 
 /** Bounds a global ID before decoding it: ours are well under this, and a huge one is someone probing. */
@@ -29,7 +30,13 @@ export function encodeGlobalId(typename: string, key: string | number | bigint):
  * The types that implement Node. An id naming any other type is refused here, as BAD_USER_INPUT, rather than deep
  * in the relay plugin as an unexpected error; a test checks this list against the schema.
  */
-export const NODE_TYPENAMES: ReadonlySet<string> = new Set(['Channel', 'Contact', 'Message', 'MessageInteraction', 'Workspace']);
+export const NODE_TYPENAMES: ReadonlySet<string> = new Set(['Channel', 'Contact', 'Interaction', 'Message', 'Workspace']);
+
+/**
+ * Type prefixes of ids minted before a type was renamed, and the type they now name. Saved links keep working:
+ * `MessageInteraction:<key>` (the type's name before it became Interaction) decodes as an Interaction; new ids always carry the current name.
+ */
+export const LEGACY_NODE_TYPENAMES: ReadonlyMap<string, string> = new Map([['MessageInteraction', 'Interaction']]);
 
 export function decodeGlobalId(globalId: string): { typename: string; id: string } {
   if (typeof globalId !== 'string' || globalId.length === 0 || globalId.length > MAX_GLOBAL_ID_LENGTH) {
@@ -38,7 +45,8 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   if (!/^[A-Za-z0-9_-]+={0,2}$/.test(globalId)) throw badUserInput('Invalid ID.', { argument: 'id' });
   const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
   const separator = decoded.indexOf(':');
-  const typename = decoded.slice(0, separator);
+  const prefix = decoded.slice(0, separator);
+  const typename = LEGACY_NODE_TYPENAMES.get(prefix) ?? prefix;
   const id = decoded.slice(separator + 1);
   if (separator <= 0 || !NODE_TYPENAMES.has(typename) || id.length === 0) {
     throw badUserInput('Invalid ID.', { argument: 'id' });
@@ -49,6 +57,10 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
 export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: true;
+  // The frontend contract: a connection's `edges: [XEdge!]!` and each edge's `node: X!` (Relay's guidance), so
+  // typed clients need no null checks on them; a node that fails to resolve nulls the connection, with its error.
+  DefaultEdgesNullability: { list: false; items: false };
+  DefaultNodeNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     UUID: { Input: string; Output: string };
@@ -64,7 +76,14 @@ export const builder = new SchemaBuilder<{
   // Field costs only (connection pages multiply their selection). src/limits.ts enforces MAX_COST with this plugin's
   // complexityFromQuery before execution, not with its `limit`: that one runs inside each root resolver (one error per
   // root field, masked), never sees `_entities`, and would let a root field call Bird before a sibling is refused.
-  complexity: { fieldComplexity },
+  // The same walk checks every field's own arguments first (src/schema/arguments.ts): a bad one, at any depth, refuses
+  // the operation before the first call to Bird.
+  complexity: {
+    fieldComplexity: (args, ctx, field) => {
+      validateArguments(field, args);
+      return fieldComplexity(args, ctx, field);
+    },
+  },
   // Mutations list their error result types themselves (src/schema/mutation-errors.ts); nothing is implicit.
   errors: { defaultTypes: [] },
   relay: {
@@ -84,12 +103,12 @@ export const builder = new SchemaBuilder<{
       args: { ids: { description: 'Global IDs, as returned in `id` fields.' } },
     },
     firstArgOptions: { description: `Returns the first n items after \`after\` (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).` },
-    afterArgOptions: { description: 'A cursor: returns the items after this edge.' },
+    afterArgOptions: { description: 'The cursor of any edge of this list (from a forward or a backward page): returns the items after it.' },
     lastArgOptions: { description: `Returns the last n items before \`before\` (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).` },
-    beforeArgOptions: { description: 'A cursor from a backward (`last`) walk: returns the items before this edge.' },
-    cursorFieldOptions: { description: 'An opaque cursor for resuming the list right after this edge.' },
-    nodeFieldOptions: { description: 'The item at this edge.' },
-    edgesFieldOptions: { description: 'The items of this page with their cursors.' },
+    beforeArgOptions: { description: 'The cursor of any edge of this list (from a forward or a backward page): returns the items before it.' },
+    cursorFieldOptions: { description: 'An opaque cursor of this edge: pass it as `after` for the items after it, or as `before` for those before it.' },
+    nodeFieldOptions: { nullable: false, description: 'The item at this edge.' },
+    edgesFieldOptions: { nullable: { list: false, items: false }, description: 'The items of this page with their cursors.' },
     pageInfoFieldOptions: { description: 'Where this page sits in the whole list.' },
     hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
     hasPreviousPageFieldOptions: { description: 'Whether items come before this page.' },

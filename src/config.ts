@@ -6,6 +6,8 @@ import { CLIENT_DEFAULTS } from './bird/client.ts';
 import { SERVER_DEFAULTS } from './lifecycle.ts';
 import { UPLOAD_DEFAULTS } from './media/upload-parser.ts';
 import type { BirdClientOptions } from './bird/client.ts';
+import { DEFAULT_MAX_IN_FLIGHT_PER_REQUEST } from './bird/handle.ts';
+import { BIRD_RATE_LIMITS } from './bird/pacing.ts';
 import { CHANNEL_PLATFORM_CACHE_DEFAULTS } from './schema/channel-platform-cache.ts';
 
 /** Bird's public endpoints, used when a server key is configured without an explicit URL. */
@@ -55,7 +57,20 @@ export interface TracingConfig {
  * Bird's (or the emulator's in demo mode), without a trailing slash; the deadline covers one call, retries included.
  */
 export type BirdClientSettings = Required<
-  Pick<BirdClientOptions, 'apiUrl' | 'mediaUrl' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'deadlineMs' | 'connections'>
+  Pick<
+    BirdClientOptions,
+    | 'apiUrl'
+    | 'mediaUrl'
+    | 'connectTimeoutMs'
+    | 'headersTimeoutMs'
+    | 'bodyTimeoutMs'
+    | 'deadlineMs'
+    | 'connections'
+    | 'maxInFlightPerCredential'
+    | 'pacing'
+    | 'redisUrl'
+    | 'mediaRedirectOrigins'
+  >
 >;
 
 export interface BirdConfig extends BirdClientSettings {
@@ -63,11 +78,13 @@ export interface BirdConfig extends BirdClientSettings {
   accessKey: string | null;
   /** Default organization for workspace lookups; null when not configured. */
   organizationId: string | null;
+  /** Calls of one request in flight at once (BIRD_MAX_IN_FLIGHT_PER_REQUEST; src/bird/handle.ts). */
+  maxInFlightPerRequest: number;
 }
 
-/** What createBirdClient takes from the config: everything but the server's own key and organization. */
+/** What createBirdClient takes from the config: everything but the server's own key, organization and per-request cap. */
 export function birdClientOptions(bird: BirdConfig): BirdClientSettings {
-  const { accessKey: _key, organizationId: _organization, ...client } = bird;
+  const { accessKey: _key, organizationId: _organization, maxInFlightPerRequest: _perRequest, ...client } = bird;
   return client;
 }
 
@@ -294,7 +311,7 @@ export function loadConfig(env: Env = process.env): Config {
   const apiUrl = demo ? emulatorUrl : (apiUrlGiven ?? BIRD_API_URL);
   const mediaUrl = demo ? emulatorUrl : (mediaUrlGiven ?? (apiUrl === BIRD_API_URL ? BIRD_MEDIA_URL : apiUrl));
 
-  const bird: BirdConfig = {
+  const client = {
     apiUrl,
     mediaUrl,
     accessKey: demo ? DEMO_ACCESS_KEY : accessKey,
@@ -305,6 +322,7 @@ export function loadConfig(env: Env = process.env): Config {
     deadlineMs: read.int('BIRD_DEADLINE_MS', CLIENT_DEFAULTS.deadlineMs, 1, 600_000),
     connections: read.int('BIRD_CONNECTIONS', CLIENT_DEFAULTS.connections, 1, 10_000),
   };
+  const bird: BirdConfig = { ...client, ...readSharing(read, client.connections) };
 
   const mediaSettings = readMedia(read);
   const config: Config = {
@@ -334,6 +352,46 @@ export function loadConfig(env: Env = process.env): Config {
     throw new Error(`Invalid configuration:\n${read.problems.map((p) => ` - ${p}`).join('\n')}`);
   }
   return Object.freeze(config);
+}
+
+/**
+ * How the Bird client shares Bird: per-workspace pacing (BIRD_RATE_GET_PER_SECOND / BIRD_RATE_POST_PER_SECOND, `off`
+ * to disable), Redis for pacing across replicas (REDIS_URL), the caps on calls in flight per credential (of the
+ * BIRD_CONNECTIONS, default half) and per request, and where media downloads may be redirected to.
+ */
+function readSharing(read: Reader, connections: number) {
+  const rate = (name: string, fallback: number): number | null =>
+    read.raw(name)?.toLowerCase() === 'off' ? null : read.int(name, fallback, 3, 1_000_000);
+  const getPerSecond = rate('BIRD_RATE_GET_PER_SECOND', BIRD_RATE_LIMITS.getPerSecond as number);
+  const postPerSecond = rate('BIRD_RATE_POST_PER_SECOND', BIRD_RATE_LIMITS.postPerSecond as number);
+  const redisRaw = read.raw('REDIS_URL');
+  let redisUrl: string | null = null;
+  if (redisRaw !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(redisRaw);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed && (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:')) redisUrl = redisRaw;
+    // The URL may hold a password: never quoted.
+    else read.problems.push('REDIS_URL must be a redis:// or rediss:// URL (got a value that does not match)');
+  }
+  const originsRaw = read.raw('BIRD_MEDIA_REDIRECT_ORIGINS');
+  const origins = originsRaw === undefined ? [] : originsRaw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  const badOrigins = origins.filter((origin) => !ORIGIN.test(origin));
+  if (badOrigins.length > 0) {
+    read.problems.push(
+      `BIRD_MEDIA_REDIRECT_ORIGINS must be a comma-separated list of exact origins like https://objects.example.com (got ${JSON.stringify(badOrigins.join(','))})`,
+    );
+  }
+  return {
+    pacing: Object.freeze({ getPerSecond, postPerSecond }),
+    redisUrl,
+    mediaRedirectOrigins: Object.freeze(badOrigins.length > 0 ? [] : origins.map((origin) => origin.toLowerCase())),
+    maxInFlightPerCredential: read.int('BIRD_MAX_IN_FLIGHT_PER_CREDENTIAL', Math.ceil(connections / 2), 1, connections),
+    maxInFlightPerRequest: read.int('BIRD_MAX_IN_FLIGHT_PER_REQUEST', DEFAULT_MAX_IN_FLIGHT_PER_REQUEST, 1, 10_000),
+  };
 }
 
 /** Default limits, tuned on the canonical operations (workspace → channels → messages → sender → contact). */
@@ -492,11 +550,11 @@ function readMedia(read: Reader): { media: MediaConfig; publicUrl: string | null
 
 /** The config as safe to print: the server key and the media link secret are reduced to whether one is set. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { accessKey, ...bird } = config.bird;
+  const { accessKey, redisUrl, ...bird } = config.bird;
   const { linkSecret: _secret, ...media } = config.media;
   return {
     ...config,
-    bird: { ...bird, accessKey: accessKey === null ? 'unset' : 'set' },
+    bird: { ...bird, accessKey: accessKey === null ? 'unset' : 'set', redisUrl: redisUrl === null ? 'unset' : 'set' },
     media: { ...media, linkSecret: media.linkSecretGiven ? 'set' : 'random' },
     router: { ...config.router, secret: config.router.secret === null ? 'unset' : 'set' },
     metricsToken: config.metricsToken === null ? 'unset' : 'set',

@@ -21,6 +21,8 @@ export interface Context {
   channelPlatforms?: ChannelPlatformCache | null;
   /** Told the size of every loader batch (metrics); absent in contexts built without observability. */
   onBatch?: (loader: string, size: number) => void;
+  /** Told of every item Bird returned that a filter asked for should have excluded (src/schema/filter-guard.ts). */
+  onFilterMismatch?: (list: string, filter: string) => void;
 }
 
 /** The error a Bird call fails with when the request brought no usable credential and the server holds no key. */

@@ -1,5 +1,6 @@
-// The public error policy: BirdError → allowlisted GraphQL error codes; everything else is masked.
-import { GraphQLError } from 'graphql';
+// The public error policy: BirdError → allowlisted GraphQL error codes, everything else masked; a query past its call budget fails whole.
+import { GraphQLError, getOperationAST } from 'graphql';
+import { type Plugin, isAsyncIterable } from 'graphql-yoga';
 import { BirdError } from './bird/errors.ts';
 
 /**
@@ -15,6 +16,8 @@ export const PUBLIC_ERROR_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'UPSTREAM_UNAVAILABLE',
+  // The same code as the pre-execution estimate's (src/limits.ts): the operation needs more Bird calls than allowed.
+  'UPSTREAM_BUDGET_EXCEEDED',
 ] as const;
 export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
 
@@ -58,6 +61,8 @@ export function fromBirdError(error: BirdError): { code: PublicErrorCode; messag
     }
     case 'CONFLICT':
       return { code: 'CONFLICT', message: 'Bird refused the request because of a conflicting state.', extensions: {} };
+    case 'CALL_BUDGET_EXCEEDED':
+      return { code: 'UPSTREAM_BUDGET_EXCEEDED', message: BUDGET_MESSAGE, extensions: {} };
     default:
       return { code: 'UPSTREAM_UNAVAILABLE', message: 'Bird is unavailable or answered unexpectedly.', extensions: {} };
   }
@@ -92,6 +97,33 @@ export function failureCode(error: unknown): string | undefined {
   if (original !== undefined && !(original instanceof GraphQLError)) return undefined;
   const code = (original instanceof GraphQLError ? original.extensions.code : undefined) ?? error.extensions.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+const BUDGET_MESSAGE =
+  'The operation needs more calls to Bird than one request may make (MAX_UPSTREAM_CALLS); request smaller pages or fewer nested lists.';
+
+/**
+ * A query that spent its call budget (src/bird/handle.ts) fails as a whole, like one the estimate refuses up front:
+ * `data: null` and ONE UPSTREAM_BUDGET_EXCEEDED error, instead of a partial answer with an error for each of the
+ * thousands of fields left (a 6,000-receiver fan-out made 1.5 MB of them). Mutations keep their partial result: what
+ * they did must stay visible.
+ */
+export function useCallBudgetOutcome(): Plugin {
+  return {
+    onExecute({ args }) {
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return;
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (isAsyncIterable(result) || !result.errors?.some(isBudgetError)) return;
+          setResult({ data: null, errors: [publicError('UPSTREAM_BUDGET_EXCEEDED', BUDGET_MESSAGE)] });
+        },
+      };
+    },
+  };
+}
+
+function isBudgetError(error: GraphQLError): boolean {
+  return error.extensions?.code === 'UPSTREAM_BUDGET_EXCEEDED' || findBirdError(error)?.code === 'CALL_BUDGET_EXCEEDED';
 }
 
 function findBirdError(error: unknown): BirdError | undefined {

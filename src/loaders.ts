@@ -8,7 +8,7 @@ import type { Channel, Contact, Interaction, Message, Workspace } from './bird/t
 import type { Context } from './context.ts';
 
 /** What a batch function needs of the request: the bound Bird handle, and where to report batch sizes. */
-export type LoaderContext = Pick<Context, 'bird' | 'onBatch'>;
+export type LoaderContext = Pick<Context, 'bird' | 'onBatch' | 'onFilterMismatch'>;
 
 /** The backing models of the graph: Bird's wire objects, plus the workspace they were read from where Bird omits it. */
 export type WorkspaceModel = Workspace;
@@ -76,6 +76,8 @@ export async function loadWorkspaces(ctx: LoaderContext, workspaceKeys: readonly
 /**
  * Channels are truly batched: one `GET /workspaces/{ws}/channels?channelIds=…` per workspace in the batch. Ids the
  * list does not return do not exist (or are not visible to this key): null. A failed list fails only its own keys.
+ * `channelIds` is a documented filter, but should Bird ignore it (the list then holds channels nobody asked for), the
+ * mismatch is counted like any filter's (src/schema/filter-guard.ts) and the missing ids are read one by one.
  */
 export async function loadChannels(ctx: LoaderContext, channelKeys: readonly string[]) {
   ctx.onBatch?.('channel', channelKeys.length);
@@ -90,9 +92,18 @@ export async function loadChannels(ctx: LoaderContext, channelKeys: readonly str
   await mapBounded([...byWorkspace], FAN_OUT_CONCURRENCY, async ([workspaceId, channelIds]) => {
     try {
       const page = await ctx.bird.listChannels({ workspaceId, channelIds, limit: channelIds.length });
+      const wanted = new Set(channelIds);
+      let ignored = false;
       for (const channel of page.results) {
-        found.set(keys.channel(workspaceId, channel.id), { ...channel, workspaceId });
+        const id = channel.id.toLowerCase();
+        if (!wanted.has(id)) {
+          ignored = true;
+          ctx.onFilterMismatch?.('channels', 'channelIds');
+          continue;
+        }
+        found.set(keys.channel(workspaceId, id), { ...channel, workspaceId });
       }
+      if (ignored) await loadChannelsOneByOne(ctx, workspaceId, channelIds.filter((id) => !found.has(keys.channel(workspaceId, id))), found);
     } catch (error) {
       const settled = settle<ChannelModel>(error);
       // A NOT_FOUND list means the workspace itself is unknown: every channel in it is missing (null).
@@ -100,6 +111,19 @@ export async function loadChannels(ctx: LoaderContext, channelKeys: readonly str
     }
   });
   return channelKeys.map((key) => found.get(key) ?? null);
+}
+
+/** The fallback of a channel list that ignored `channelIds`: `GET /channels/{id}` per id, NOT_FOUND as null. */
+async function loadChannelsOneByOne(ctx: LoaderContext, workspaceId: string, channelIds: string[], found: Map<string, ChannelModel | Error>) {
+  await mapBounded(channelIds, FAN_OUT_CONCURRENCY, async (channelId) => {
+    try {
+      const channel = await ctx.bird.getChannel({ workspaceId, channelId });
+      found.set(keys.channel(workspaceId, channelId), { ...channel, workspaceId });
+    } catch (error) {
+      const settled = settle<ChannelModel>(error);
+      if (settled instanceof Error) found.set(keys.channel(workspaceId, channelId), settled);
+    }
+  });
 }
 
 export async function loadMessages(ctx: LoaderContext, messageKeys: readonly string[]) {

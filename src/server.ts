@@ -95,6 +95,8 @@ async function main(): Promise<void> {
         ...config.bird,
         apiUrl: emulator.url,
         mediaUrl: emulator.url,
+        // Media downloads are redirected to the emulator's object store, a plain-http origin of its own.
+        mediaRedirectOrigins: [...config.bird.mediaRedirectOrigins, emulator.objectStore.url],
         organizationId: config.bird.organizationId ?? SEED.organizationId,
       }),
     });

@@ -94,7 +94,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       BIRD_BODY_TIMEOUT_MS: '1000',
       BIRD_DEADLINE_MS: '3000',
       BIRD_CONNECTIONS: '16',
+      // Bird redirects media downloads to its object store; the emulator's is a plain-http origin of its own.
+      BIRD_MEDIA_REDIRECT_ORIGINS: emulator.objectStore.url,
       LOG_LEVEL: 'warn',
+      // The client paces itself to Bird's limits; against an emulator without limits it need not (tests stay quick).
+      ...(options.emulator?.rateLimits === false ? { BIRD_RATE_GET_PER_SECOND: 'off', BIRD_RATE_POST_PER_SECOND: 'off' } : {}),
       ...options.env,
     });
     const bird = createBirdClient({ ...birdClientOptions(config.bird), ...options.bird });

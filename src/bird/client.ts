@@ -104,31 +104,89 @@ const ROUTES = {
   contactIdentifiers: '/workspaces/{workspaceId}/contacts/{contactId}/identifiers',
 } as const;
 
-/**
- * Our filter names → Bird's query names for both message lists (bird-api.md §2a). Bird does not publish them, so
- * this is the one place to correct them against a live account. `status` (the only array) is sent as CSV.
- */
-export const MESSAGE_FILTER_WIRE_NAMES: Readonly<Record<keyof MessageListFilter, string>> = Object.freeze({
-  platform: 'platform',
-  direction: 'direction',
-  status: 'status',
-  startAt: 'startAt',
-  endAt: 'endAt',
-  senderIdentifier: 'senderIdentifier',
-  recipientIdentifier: 'recipientIdentifier',
-  tag: 'tag',
-  subject: 'subject',
-  batchId: 'batchId',
-  channelId: 'channelId',
+/** How strong the evidence for a wire name or form is: seen in Bird's docs or on its real wire, or inferred. */
+export type Evidence = 'confirmed' | 'guess';
+
+/** One query parameter as it goes on the wire. */
+export interface WireName {
+  /** The query name sent to Bird. */
+  readonly wire: string;
+  /** How a list of values is sent: comma-separated (`a,b`) or the key repeated (`k=a&k=b`); one value otherwise. */
+  readonly form: 'single' | 'csv' | 'repeated';
+  /** The evidence for the name, and for the form where it is a list. */
+  readonly evidence: Evidence;
+  readonly formEvidence?: Evidence;
+  /** Where the evidence is written down: the section of bird-api.md and its source tags. */
+  readonly ref: string;
+}
+
+const name = (wire: string, evidence: Evidence, ref: string): WireName => ({ wire, form: 'single', evidence, ref });
+const list = (wire: string, form: 'csv' | 'repeated', evidence: Evidence, formEvidence: Evidence, ref: string): WireName => ({
+  wire,
+  form,
+  evidence,
+  formEvidence,
+  ref,
 });
 
-/** Our filter names → Bird's query names for the channel list; arrays are repeated keys (`channelIds=a&channelIds=b`). */
-export const CHANNEL_FILTER_WIRE_NAMES: Readonly<Record<keyof ChannelListFilter, string>> = Object.freeze({
-  platform: 'platform',
-  status: 'status',
-  useCaseType: 'useCaseType',
-  channelIds: 'channelIds',
+/**
+ * THE wire-name table: every query name (and list form) the client sends to a Bird list, with its evidence. It is the
+ * one place to correct a name against a live account: the query builders below read it, `npm run bird:probe`
+ * (scripts/bird-probe.ts) checks each row against Bird and reports which are honoured, and the layer's filter guard
+ * (src/schema/filter-guard.ts) catches a name Bird ignores. A `guess` stays one until a probe run shows it honoured.
+ */
+export const WIRE_NAMES = Object.freeze({
+  /** Paging on the workspace, channel, contact and identifier lists. */
+  lists: Object.freeze({
+    limit: name('limit', 'confirmed', '§1.4 [DOC:S5, S3, S13, S15, S17]'),
+    pageToken: name('pageToken', 'confirmed', '§1.4 [DOC:S5]'),
+    reverse: name('reverse', 'confirmed', '§1.4 [DOC:S5]'),
+  }),
+  /** Both message lists; `batchId` is sent on the channel list only, `channelId` on the workspace list only. */
+  messages: Object.freeze({
+    limit: name('limit', 'confirmed', '§5 [CODE:C1]'),
+    pageToken: name('pageToken', 'confirmed', '§5 [CODE:C1]'),
+    reverse: name('reverse', 'guess', '§5: the DOC:S5 convention, not seen on a message list'),
+    platform: name('platform', 'guess', '§2a(i) [INF]'),
+    direction: name('direction', 'guess', '§2a(i), §5 [3P]'),
+    status: list('status', 'csv', 'confirmed', 'guess', '§5 [CODE:C1]; CSV sent by an older C1 version'),
+    startAt: name('startAt', 'confirmed', '§5 [CODE:C1]'),
+    endAt: name('endAt', 'confirmed', '§5 [CODE:C1]; window ≤ 7 days on the channel list (§2a(v))'),
+    senderIdentifier: name('senderIdentifier', 'guess', '§2a(i) [INF]'),
+    recipientIdentifier: name('recipientIdentifier', 'guess', '§2a(i) [INF]'),
+    tag: name('tag', 'guess', '§2a(i) [INF]'),
+    subject: name('subject', 'guess', '§2a(i) [INF]'),
+    batchId: name('batchId', 'guess', '§5: DOC:S7 names the filter, not its wire name'),
+    channelId: name('channelId', 'guess', '§2a(i), §7: the workspace list itself is unverified'),
+  }),
+  /** The channel list (§11.1): documented names; arrays as repeated keys. */
+  channels: Object.freeze({
+    platform: list('platform', 'repeated', 'confirmed', 'guess', '§11.1 [DOC:S3] (string or string[]); repeated keys [INF]'),
+    status: name('status', 'confirmed', '§11.1 [DOC:S3]'),
+    useCaseType: name('useCaseType', 'confirmed', '§11.1 [DOC:S3]'),
+    channelIds: list('channelIds', 'repeated', 'confirmed', 'guess', '§11.1 [DOC:S3]; repeated keys [INF]'),
+  }),
 });
+
+const wireNamesOf = <K extends string>(rows: Readonly<Record<K, WireName>>): Readonly<Record<K, string>> =>
+  Object.freeze(Object.fromEntries(Object.entries(rows).map(([key, row]) => [key, (row as WireName).wire])) as Record<K, string>);
+
+/** Our message filter names → Bird's query names (from WIRE_NAMES.messages). */
+export const MESSAGE_FILTER_WIRE_NAMES: Readonly<Record<keyof MessageListFilter, string>> = wireNamesOf(
+  Object.fromEntries(Object.entries(WIRE_NAMES.messages).filter(([key]) => !['limit', 'pageToken', 'reverse'].includes(key))) as Record<
+    keyof MessageListFilter,
+    WireName
+  >,
+);
+
+/** Our channel filter names → Bird's query names (from WIRE_NAMES.channels). */
+export const CHANNEL_FILTER_WIRE_NAMES: Readonly<Record<keyof ChannelListFilter, string>> = wireNamesOf(WIRE_NAMES.channels);
+
+/** A value in the row's form: a list joined by commas or left for repeated keys; a single value as is. */
+function onWire(row: WireName, value: string | readonly string[] | undefined): QueryValue {
+  if (value === undefined || !Array.isArray(value)) return value as QueryValue;
+  return row.form === 'csv' ? value.join(',') : value;
+}
 
 function messageFilterQuery(method: string, route: string, filter: MessageListFilter | undefined): [string, QueryValue][] {
   if (filter === undefined) return [];
@@ -138,18 +196,18 @@ function messageFilterQuery(method: string, route: string, filter: MessageListFi
   };
   const checked: MessageListFilter = { ...filter, ...ids };
   return (Object.keys(MESSAGE_FILTER_WIRE_NAMES) as (keyof MessageListFilter)[]).map((key) => {
-    const value = checked[key];
-    return [MESSAGE_FILTER_WIRE_NAMES[key], Array.isArray(value) ? value.join(',') : value];
+    const row = WIRE_NAMES.messages[key];
+    return [row.wire, onWire(row, checked[key])];
   });
 }
 
 function channelFilterQuery(method: string, route: string, filter: ChannelListFilter): [string, QueryValue][] {
   const channelIds = filter.channelIds?.map((id, index) => checkedUuid(id, method, route, `channelIds[${index}]`));
   const checked: ChannelListFilter = { ...filter, channelIds };
-  return (Object.keys(CHANNEL_FILTER_WIRE_NAMES) as (keyof ChannelListFilter)[]).map((key) => [
-    CHANNEL_FILTER_WIRE_NAMES[key],
-    checked[key],
-  ]);
+  return (Object.keys(WIRE_NAMES.channels) as (keyof ChannelListFilter)[]).map((key) => {
+    const row = WIRE_NAMES.channels[key];
+    return [row.wire, onWire(row, checked[key])];
+  });
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -15,7 +15,9 @@ export type BirdErrorCode =
   | 'TIMEOUT'
   | 'NETWORK'
   | 'BAD_RESPONSE'
-  | 'INVALID_ID';
+  | 'INVALID_ID'
+  /** The request spent its budget of upstream calls (MAX_UPSTREAM_CALLS): refused before anything was sent. */
+  | 'CALL_BUDGET_EXCEEDED';
 
 export interface BirdErrorInit {
   code: BirdErrorCode;
@@ -49,8 +51,9 @@ export class BirdError extends Error {
   /** Requests actually sent (0 when the call was refused before the network, e.g. INVALID_ID). */
   readonly attempts: number;
   /**
-   * True when a non-idempotent request (POST) may have been processed by Bird: the request was sent and then a 5xx,
-   * a timeout, a reset, an abort or an unreadable 2xx followed. Such a call must not be blindly resent (Bird's
+   * True when a non-idempotent request (POST) may have been processed by Bird: the request was sent and then any
+   * answer but a 429 or one of Bird's refusals (400, 401, 403, 404, 409, 422) came, or a timeout, a reset, an abort
+   * or an unreadable 2xx followed (src/bird/retry.ts, outcomeOf). Such a call must not be blindly resent (Bird's
    * Channels API has no idempotency key), and callers should tell their users the outcome is unknown.
    */
   readonly outcomeUnknown: boolean;

@@ -1,4 +1,4 @@
-// Media over the transport: the streamed multipart upload to Bird's storage target and the gated media download.
+// Media over the transport: the streamed multipart upload to Bird's storage target, and the gated media download that follows Bird's redirects without the key.
 
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -6,7 +6,9 @@ import { BirdError } from './errors.ts';
 import type { BirdErrorCode } from './errors.ts';
 import { UUID, buildPath } from './paths.ts';
 import type { Ids } from './paths.ts';
-import { authorizationHeader, headerValue, requestIdHeader } from './transport.ts';
+import type { Dispatcher } from 'undici';
+import { mediaUrlProblem } from '../media/url-policy.ts';
+import { REDIRECT_STATUSES, authorizationHeader, discard, headerValue, readAtMost, requestIdHeader } from './transport.ts';
 import type { CallOptions, RequestSpec, Transport } from './transport.ts';
 import type { PresignedUpload } from './types.ts';
 
@@ -133,50 +135,140 @@ export async function uploadFile(transport: Transport, params: UploadFileParams,
   });
 }
 
-/** Fetches one of Bird's media URLs with the caller's key, after checking it really is one. */
-export async function downloadMedia(transport: Transport, { mediaUrl }: { mediaUrl: string }, call: CallOptions): Promise<MediaDownload> {
-  const refuse = (what: string): BirdError =>
-    new BirdError({ code: 'INVALID_ID', message: `GET ${MEDIA_URL_ROUTE}: ${what}`, method: 'GET', route: MEDIA_URL_ROUTE, attempts: 0 });
-  // The URL parser silently drops tabs and newlines and trims spaces; refuse them instead of guessing.
-  if (/[\s\x00-\x1f\x7f]/.test(mediaUrl)) throw refuse('mediaUrl contains whitespace or control characters');
-  let url: URL;
-  try {
-    url = new URL(mediaUrl);
-  } catch {
-    throw refuse('mediaUrl is not a URL');
+/** Bird's legacy media host: some inbound media URLs still point there (bird-api.md §10.4). */
+export const LEGACY_MEDIA_ORIGIN = 'https://media.nest.messagebird.com';
+/** Redirects a download follows at most (Bird answers its media paths with one, to a presigned object-store URL). */
+export const MAX_MEDIA_REDIRECTS = 3;
+/** The stand-in route of a redirect target in errors and events: its URL carries a signature, so it is never shown. */
+const REDIRECT_ROUTE = '{mediaRedirect}';
+/** The `?redirect=false` answer is a small JSON object. */
+const MAX_REDIRECT_JSON_BYTES = 64 * 1024;
+
+/** Whether a media URL's query is one we accept: `redirect=false` (the JSON form) and presigned `X-Amz-*` parameters only. */
+function acceptedMediaQuery(url: URL): boolean {
+  for (const [name, value] of url.searchParams) {
+    if (name === 'redirect' ? value !== 'false' : !/^x-amz-[a-z0-9-]+$/i.test(name)) return false;
   }
-  // Never fetch an arbitrary URL with the caller's key (SSRF, key leak): only Bird's own origins, only Bird's
-  // media paths with UUIDs, no credentials or query. The path sent is rebuilt from the validated UUIDs.
-  if (url.origin !== transport.mediaOrigin && url.origin !== transport.apiOrigin) throw refuse('mediaUrl is not on a Bird media origin');
-  if (url.username !== '' || url.password !== '' || url.search !== '') throw refuse('mediaUrl has credentials or a query');
+  return true;
+}
+
+/** A presigned URL authorizes itself: a Bird key sent along would be refused (and must not travel anyway). */
+function isPresigned(url: URL): boolean {
+  return [...url.searchParams.keys()].some((name) => /^x-amz-(signature|credential)$/i.test(name));
+}
+
+/**
+ * Where a download may be redirected: a public https URL without credentials (the checks sends use, in
+ * src/media/url-policy.ts), or an origin the configuration allows (BIRD_MEDIA_REDIRECT_ORIGINS: the emulator's object
+ * store, a private S3 endpoint). Never with the key.
+ */
+function redirectAllowed(target: URL, allowedOrigins: readonly string[]): boolean {
+  if (target.username !== '' || target.password !== '') return false;
+  if (allowedOrigins.includes(target.origin)) return true;
+  return mediaUrlProblem(target, () => false) === null;
+}
+
+/**
+ * downloadMedia's gate, before any request: never fetch an arbitrary URL with the caller's key (SSRF, key leak).
+ * Only Bird's own origins (the configured ones and the legacy host), only Bird's media paths with UUIDs (the path
+ * sent is rebuilt from them), no credentials, no query but the JSON form and a presigned URL's own parameters.
+ * Returns why a URL is refused, or the URL and its media route.
+ */
+export function checkMediaUrl(mediaUrl: string, birdOrigins: readonly string[]): string | { url: URL; media: { route: string; path: string } } {
+  // The URL parser silently drops tabs and newlines and trims spaces; refuse them instead of guessing.
+  if (/[\s\x00-\x1f\x7f]/.test(mediaUrl)) return 'mediaUrl contains whitespace or control characters';
+  const url = URL.parse(mediaUrl);
+  if (!url) return 'mediaUrl is not a URL';
+  if (!birdOrigins.includes(url.origin) && url.origin !== LEGACY_MEDIA_ORIGIN) return 'mediaUrl is not on a Bird media origin';
+  if (url.username !== '' || url.password !== '') return 'mediaUrl has credentials';
+  if (!acceptedMediaQuery(url)) return 'mediaUrl has a query other than redirect=false or a presigned signature';
   const media = matchMediaUrl(url);
-  if (!media) throw refuse('mediaUrl is not a Bird media path');
-  const spec: RequestSpec = {
-    method: 'GET',
-    origin: url.origin,
-    route: media.route,
-    path: media.path,
-    headers: {
-      accept: '*/*',
-      'user-agent': transport.userAgent,
-      authorization: authorizationHeader(call?.credential, 'GET', media.route),
-      ...requestIdHeader(call?.requestId),
-    },
-    secret: call.credential?.token,
-    streaming: true,
-  };
-  // Retries apply only until a 2xx arrives; from then on the body belongs to the caller.
-  return transport.execute(spec, call, async (response) => {
-    const length = Number(headerValue(response.headers['content-length']));
-    const contentType = headerValue(response.headers['content-type']);
-    // Destroying the stream early is a normal way to give it back; undici reports that as an 'error', which must
-    // not crash a caller who attached no listener. Consumers (pipeline, for await) still see real errors.
-    response.body.on('error', () => {});
-    return {
+  return media ? { url, media } : 'mediaUrl is not a Bird media path';
+}
+
+/** What one hop answered: the media itself, or where to go next. */
+type Hop = { kind: 'media'; download: MediaDownload } | { kind: 'redirect'; location: string | undefined };
+
+/**
+ * Fetches one of Bird's media URLs as Bird serves it: the caller's key goes to Bird's media origin only, and the
+ * answer may be the bytes, a redirect (at most MAX_MEDIA_REDIRECTS, each target checked, fetched WITHOUT the key),
+ * or, for a `?redirect=false` URL, the presigned URL as JSON (`{"Location": …}`, a guess from public client code).
+ * One deadline covers the chain until the final headers; every response is size-capped.
+ */
+export async function downloadMedia(transport: Transport, { mediaUrl }: { mediaUrl: string }, call: CallOptions): Promise<MediaDownload> {
+  const gate = checkMediaUrl(mediaUrl, [transport.mediaOrigin, transport.apiOrigin]);
+  if (typeof gate === 'string') {
+    throw new BirdError({ code: 'INVALID_ID', message: `GET ${MEDIA_URL_ROUTE}: ${gate}`, method: 'GET', route: MEDIA_URL_ROUTE, attempts: 0 });
+  }
+  const { url, media } = gate;
+  const startedAt = Date.now();
+  let target = url;
+  let path = `${media.path}${url.search}`;
+  let route: string = media.route;
+  let withKey = !isPresigned(url);
+  let jsonForm = url.searchParams.get('redirect') === 'false';
+  for (let hop = 0; ; hop++) {
+    const remainingMs = transport.deadlineMs - (Date.now() - startedAt);
+    const spec: RequestSpec = {
+      method: 'GET',
+      origin: target.origin,
+      route,
+      path,
+      headers: {
+        accept: '*/*',
+        'user-agent': transport.userAgent,
+        ...(withKey ? { authorization: authorizationHeader(call?.credential, 'GET', route), ...requestIdHeader(call?.requestId) } : {}),
+      },
+      secret: call.credential?.token,
+      streaming: true,
+      redirects: true,
+      deadlineMs: Math.max(1, remainingMs),
+    };
+    const answer = await transport.execute(spec, call, (response) => readHop(response, jsonForm));
+    if (answer.kind === 'media') return answer.download;
+    const next = answer.location === undefined ? undefined : URL.parse(answer.location, target);
+    const bad = (what: string): BirdError =>
+      new BirdError({ code: 'BAD_RESPONSE', message: `GET ${route}: ${what}`, method: 'GET', route, attempts: hop + 1 });
+    if (!next) throw bad('a redirect without a usable location');
+    if (hop + 1 > MAX_MEDIA_REDIRECTS) throw bad(`more than ${MAX_MEDIA_REDIRECTS} redirects`);
+    if (!redirectAllowed(next, transport.mediaRedirectOrigins)) throw bad('a redirect to a target that is not public https nor an allowed origin');
+    target = next;
+    path = `${next.pathname}${next.search}`;
+    route = REDIRECT_ROUTE;
+    withKey = false;
+    jsonForm = false;
+  }
+}
+
+/** One hop's answer: a redirect's location (its body dropped), the JSON form's `Location`, or the media stream. */
+async function readHop(response: Dispatcher.ResponseData, jsonForm: boolean): Promise<Hop> {
+  const contentType = headerValue(response.headers['content-type']);
+  if (REDIRECT_STATUSES.has(response.statusCode)) {
+    discard(response.body); // never waited for: only the location matters
+    return { kind: 'redirect', location: headerValue(response.headers.location) };
+  }
+  if (jsonForm && contentType !== undefined && /^application\/json\b/i.test(contentType)) {
+    const bytes = await readAtMost(response.body, MAX_REDIRECT_JSON_BYTES);
+    let parsed: unknown;
+    try {
+      parsed = bytes === undefined ? undefined : JSON.parse(bytes.toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    const location = (parsed as { Location?: unknown; location?: unknown } | undefined)?.Location ?? (parsed as { location?: unknown } | undefined)?.location;
+    return { kind: 'redirect', location: typeof location === 'string' ? location : undefined };
+  }
+  const length = Number(headerValue(response.headers['content-length']));
+  // Destroying the stream early is a normal way to give it back; undici reports that as an 'error', which must
+  // not crash a caller who attached no listener. Consumers (pipeline, for await) still see real errors.
+  response.body.on('error', () => {});
+  return {
+    kind: 'media',
+    download: {
       status: response.statusCode,
       ...(contentType === undefined ? {} : { contentType }),
       ...(Number.isSafeInteger(length) && length >= 0 ? { contentLength: length } : {}),
       body: response.body,
-    };
-  });
+    },
+  };
 }

@@ -12,6 +12,8 @@ export interface RetryPolicy {
   transportErrors: readonly string[];
   /** Statuses after which ANY method is resent: Bird documents that a 429 "has not been processed". */
   unprocessedStatuses: readonly number[];
+  /** Statuses with which Bird definitely refused a request without acting on it; never resent, the outcome is known. */
+  rejectedStatuses: readonly number[];
   /** Transport failures where no connection was ever made, so nothing was sent: ANY method is resent. */
   unsentErrors: readonly string[];
   /** Token bucket shared by every call of one client: a call deposits `ratio`, a retry spends 1; holds at most `max`, starts full. */
@@ -49,6 +51,9 @@ export const RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
     'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', // truncated body
   ],
   unprocessedStatuses: [429],
+  // Bird's documented refusals (bad request, authentication, access, not found, conflict, validation): 3xx, the other
+  // 4xx (405, 408, 410, 413, 418, 425, 451, 499, ...) and every 5xx say nothing certain about a POST.
+  rejectedStatuses: [400, 401, 403, 404, 409, 422],
   unsentErrors: ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'],
   // 20 % of recent calls plus a floor of 10 retries: a healthy client never notices it; against a Bird answering
   // 503 to everything, retries settle at 0.2 per call instead of tripling the load.
@@ -75,6 +80,24 @@ export function isIdempotent(policy: RetryPolicy, method: string): boolean {
 /** A transport failure that happened before any connection existed: the request certainly did not reach Bird. */
 export function wasNeverSent(policy: RetryPolicy, code: string | undefined): boolean {
   return code !== undefined && policy.unsentErrors.includes(code);
+}
+
+/**
+ * What a failed request with side effects did at Bird, the one classification behind "safe to retry" answers:
+ * - `not-processed`: certainly nothing happened: Bird answered 429, or no connection was ever made;
+ * - `rejected`: Bird answered with one of its documented refusals (`rejectedStatuses`);
+ * - `unknown`: any other answer (a redirect, any other 4xx, a 5xx) or a failure after the connection was made:
+ *   Bird received the request and may have acted on it.
+ * A `final` failure (an abort in flight, an unusable 2xx) is `unknown` here; an abort before any request is
+ * classified where it happens.
+ */
+export type RequestOutcome = 'not-processed' | 'rejected' | 'unknown';
+
+export function outcomeOf(policy: RetryPolicy, failure: FailureKind): RequestOutcome {
+  if (failure.kind === 'final') return 'unknown';
+  if (failure.kind === 'transport') return wasNeverSent(policy, failure.code) ? 'not-processed' : 'unknown';
+  if (policy.unprocessedStatuses.includes(failure.status)) return 'not-processed';
+  return policy.rejectedStatuses.includes(failure.status) ? 'rejected' : 'unknown';
 }
 
 /** Whether this failure may be resent for this method, by the policy alone (budget and deadline aside). */

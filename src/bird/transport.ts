@@ -2,8 +2,9 @@
 
 import type { Readable } from 'node:stream';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { Pool } from 'undici';
+import { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
+import { Coalescer, credentialId } from './coalesce.ts';
 import {
   BirdError,
   birdCodeOf,
@@ -13,8 +14,12 @@ import {
   transportCodeOf,
   validationDetailsOf,
 } from './errors.ts';
-import { RetryBudget, isIdempotent, parseRetryAfter, resolveRetryPolicy, retryDelay, wasNeverSent } from './retry.ts';
+import { RetryBudget, isIdempotent, outcomeOf, parseRetryAfter, resolveRetryPolicy, retryDelay } from './retry.ts';
 import type { FailureKind, RetryPolicy } from './retry.ts';
+import type { FairShare, Release } from './fair-share.ts';
+import { createPools } from './pools.ts';
+import { BIRD_RATE_LIMITS, createPacer, rateBucketOf } from './pacing.ts';
+import type { Pacer, PacingLimits } from './pacing.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
@@ -34,6 +39,8 @@ export interface CallOptions {
   requestId?: string;
   /** Told about every attempt and retry (metrics, logs, traces); its own failures are ignored. */
   onEvent?: (event: UpstreamEvent) => void;
+  /** The request's own cap on calls in flight (src/bird/handle.ts), taken before the credential's share. */
+  requestSlots?: FairShare;
 }
 
 /**
@@ -66,6 +73,17 @@ export interface BirdClientOptions {
   /** Jitter source in [0, 1); injectable for deterministic tests. */
   random?: () => number;
   userAgent?: string;
+  /**
+   * Calls one credential may have in flight per origin, of `connections` (src/bird/fair-share.ts); the rest wait in
+   * turn, round-robin across credentials, within their deadline. Default: half the connections.
+   */
+  maxInFlightPerCredential?: number;
+  /** Per-workspace pacing, in calls per second (src/bird/pacing.ts); a null limit or false = not paced. Default: Bird's 50 GET/s, 500 POST/s. */
+  pacing?: PacingLimits | false;
+  /** Redis shared by the replicas for the pacing buckets (`redis://…`); absent = each process paces alone. */
+  redisUrl?: string | null;
+  /** Origins media downloads may be redirected to besides public https ones (src/bird/media.ts), e.g. the emulator's object store. */
+  mediaRedirectOrigins?: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -73,7 +91,7 @@ export interface BirdClientOptions {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** The options' timeouts, sizes and user agent, each resolved to the given value or its default. */
-type TransportSettings = Required<
+export type TransportSettings = Required<
   Pick<
     BirdClientOptions,
     'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'deadlineMs' | 'uploadDeadlineMs' | 'connections' | 'maxResponseSize' | 'userAgent'
@@ -101,8 +119,6 @@ export const CLIENT_DEFAULTS = Object.freeze({
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
 /** Error bodies are read only for their `{code, message, details}`. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
-/** Upload targets are storage hosts chosen by Bird; keep at most this many pools for them (oldest closed first). */
-const MAX_UPLOAD_POOLS = 4;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Headers
@@ -148,7 +164,7 @@ export function headerValue(header: string | string[] | undefined): string | und
  * Reads a body up to `limit` bytes; `undefined` when it is larger. Leaving the loop early makes the iterator destroy
  * the stream, which releases (closes) the connection instead of leaving it held.
  */
-async function readAtMost(body: Readable, limit: number): Promise<Buffer | undefined> {
+export async function readAtMost(body: Readable, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -163,7 +179,7 @@ async function readAtMost(body: Readable, limit: number): Promise<Buffer | undef
  * Releases a body we will not read. undici's body reports an early destroy as an 'error' (RequestAbortedError); with
  * no listener that would crash the process, so one is attached first. The socket is closed, not reused.
  */
-function discard(body: Readable): void {
+export function discard(body: Readable): void {
   if (body.destroyed) return;
   body.on('error', () => {});
   body.destroy();
@@ -189,56 +205,6 @@ export async function readJson<T>(response: Dispatcher.ResponseData, isShape: Sh
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Pools: one per origin, shared by every call
-// ---------------------------------------------------------------------------------------------------------------
-
-interface Pools {
-  poolFor(origin: string): Pool;
-  close(): Promise<void>;
-}
-
-/** Fixed pools for Bird's own origins; upload targets get pools of their own, least recently used closed first. */
-function createPools(settings: TransportSettings, fixedOrigins: readonly string[]): Pools {
-  const newPool = (origin: string): Pool =>
-    new Pool(origin, {
-      connections: settings.connections,
-      connectTimeout: settings.connectTimeoutMs,
-      headersTimeout: settings.headersTimeoutMs,
-      bodyTimeout: settings.bodyTimeoutMs,
-      maxResponseSize: settings.maxResponseSize,
-    });
-  const fixedPools = new Map<string, Pool>();
-  for (const origin of fixedOrigins) if (!fixedPools.has(origin)) fixedPools.set(origin, newPool(origin));
-  /** Insertion-ordered, so the first key is the least recently used. */
-  const uploadPools = new Map<string, Pool>();
-
-  return {
-    poolFor(origin) {
-      const fixed = fixedPools.get(origin);
-      if (fixed) return fixed;
-      let pool = uploadPools.get(origin);
-      if (pool) {
-        uploadPools.delete(origin);
-      } else {
-        pool = newPool(origin);
-        if (uploadPools.size >= MAX_UPLOAD_POOLS) {
-          const [oldestOrigin, oldest] = uploadPools.entries().next().value as [string, Pool];
-          uploadPools.delete(oldestOrigin);
-          oldest.close().catch(() => {}); // graceful: requests in flight finish first
-        }
-      }
-      uploadPools.set(origin, pool);
-      return pool;
-    },
-    async close() {
-      const pools = [...fixedPools.values(), ...uploadPools.values()];
-      uploadPools.clear();
-      await Promise.all(pools.map((pool) => pool.close()));
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // One call: its signals and deadline, the classification of each attempt's outcome
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -257,7 +223,11 @@ export interface RequestSpec {
   streaming?: boolean;
   /** Overrides the per-call deadline (uploads of up to 100 MiB need far longer than a JSON call). */
   deadlineMs?: number;
+  /** Hand 301/302/303/307/308 answers to onSuccess instead of failing (media downloads follow them themselves). */
+  redirects?: boolean;
 }
+
+export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /** Why an attempt failed, with the error the caller gets when it is not retried. */
 type Failure = FailureKind & { error: BirdError };
@@ -285,7 +255,15 @@ interface ActiveCall {
   policy: RetryPolicy;
   budget: RetryBudget;
   random: () => number;
+  /** Waits for the workspace's next turn (src/bird/pacing.ts); a number = refused, retry after that many ms. */
+  pace?: (maxWaitMs: number) => Promise<number | undefined>;
 }
+
+/**
+ * A paced call may wait for its workspace's turn at most this share of what is left of its deadline, so the request
+ * itself still has time: a POST cut off in flight by the deadline would leave its outcome unknown.
+ */
+const PACING_SHARE_OF_DEADLINE = 0.5;
 
 /**
  * One controller and one timer per call, both released by dispose(): what AbortSignal.timeout plus
@@ -313,7 +291,13 @@ function openCallScope(spec: RequestSpec, idempotent: boolean, deadlineMs: numbe
     else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
   }
   let requestSignal = controller.signal;
-  if (headerPhase) requestSignal = callerSignal ? AbortSignal.any([callerSignal, headerPhase.signal]) : headerPhase.signal;
+  if (headerPhase) {
+    // Not AbortSignal.any([callerSignal, …]): Node 24 refuses a caller signal that is not a native AbortSignal, such
+    // as the one @whatwg-node gives requests that arrive over a socket (every media download answered 502).
+    if (callerSignal?.aborted) headerPhase.abort(callerSignal.reason);
+    else callerSignal?.addEventListener('abort', () => headerPhase.abort(callerSignal.reason), { once: true });
+    requestSignal = headerPhase.signal;
+  }
 
   return {
     signal: controller.signal,
@@ -355,14 +339,14 @@ function transportFailure({ spec, idempotent, policy, scope }: ActiveCall, error
       route: spec.route,
       attempts,
       // Not sent at all (connection never made) → known not processed; anything later may have been.
-      outcomeUnknown: !idempotent && !wasNeverSent(policy, code),
+      outcomeUnknown: !idempotent && outcomeOf(policy, { kind: 'transport', code }) === 'unknown',
       cause: error,
     }),
   };
 }
 
 /** A non-2xx answer: its body is read (capped) for Bird's `{code, message, details}`, then released. */
-async function statusFailure({ spec, idempotent }: ActiveCall, response: Dispatcher.ResponseData, attempts: number): Promise<Failure> {
+async function statusFailure({ spec, idempotent, policy }: ActiveCall, response: Dispatcher.ResponseData, attempts: number): Promise<Failure> {
   const { statusCode: status, headers } = response;
   let body: unknown;
   try {
@@ -383,7 +367,7 @@ async function statusFailure({ spec, idempotent }: ActiveCall, response: Dispatc
     ...(body === undefined ? {} : { body }),
     ...(details === undefined ? {} : { details }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    outcomeUnknown: !idempotent && status >= 500,
+    outcomeUnknown: !idempotent && outcomeOf(policy, { kind: 'status', status }) === 'unknown',
     method: spec.method,
     route: spec.route,
     attempts,
@@ -421,7 +405,8 @@ async function attemptOnce<T>(
     return { ok: false, failure: transportFailure(call, error, attempts) };
   }
   const { statusCode: status } = response;
-  if (status < 200 || status >= 300) return { ok: false, status, failure: await statusFailure(call, response, attempts) };
+  const redirect = call.spec.redirects === true && REDIRECT_STATUSES.has(status);
+  if ((status < 200 || status >= 300) && !redirect) return { ok: false, status, failure: await statusFailure(call, response, attempts) };
   try {
     return { ok: true, status, value: await onSuccess(response) };
   } catch (error) {
@@ -439,6 +424,43 @@ function notify(call: Partial<CallOptions> | undefined, event: UpstreamEvent): v
   }
 }
 
+/** Our own pacing found no turn for the call's workspace within its deadline: nothing was sent. */
+function pacedOut(spec: RequestSpec, retryAfterMs: number): BirdError {
+  return new BirdError({
+    code: 'RATE_LIMITED',
+    message: `${spec.method} ${spec.route}: the workspace's rate limit leaves no turn within the deadline`,
+    method: spec.method,
+    route: spec.route,
+    attempts: 0,
+    retryAfterMs,
+  });
+}
+
+/**
+ * Waits for a place in the request's own cap, then in the credential's share of the origin's connections, within
+ * the call's deadline; an abort while waiting fails the call with nothing sent.
+ */
+async function admit(share: FairShare, key: string, requestSlots: FairShare | undefined, scope: CallScope): Promise<Release[]> {
+  const releases: Release[] = [];
+  try {
+    if (requestSlots) releases.push(requestSlots.tryAcquire('') ?? (await requestSlots.acquire('', scope.signal)));
+    releases.push(share.tryAcquire(key) ?? (await share.acquire(key, scope.signal)));
+    return releases;
+  } catch {
+    for (const release of releases) release();
+    throw scope.abortedError(0, false);
+  }
+}
+
+/** A streamed body keeps its connection until it ends, errs or is destroyed: so does its place in the shares. */
+function holdUntilClosed(body: Readable, releases: readonly Release[]): void {
+  const releaseAll = (): void => {
+    for (const release of releases) release();
+  };
+  if (body.destroyed) releaseAll();
+  else body.once('close', releaseAll);
+}
+
 /** Attempts until one succeeds, the policy gives up, or the call is aborted; tells the observer about each. */
 async function runAttempts<T>(
   active: ActiveCall,
@@ -448,8 +470,20 @@ async function runAttempts<T>(
 ): Promise<T> {
   const { spec, scope, policy, budget, random } = active;
   const named = { method: spec.method, route: spec.route };
+  let lastError: BirdError | undefined;
   for (let attempts = 1; ; attempts++) {
     if (scope.signal.aborted) throw scope.abortedError(attempts - 1, false);
+    if (active.pace) {
+      let refusedMs: number | undefined;
+      try {
+        refusedMs = await active.pace(scope.remainingMs() * PACING_SHARE_OF_DEADLINE);
+      } catch {
+        throw scope.abortedError(attempts - 1, false);
+      }
+      // No turn within the deadline: the first attempt fails as rate limited with nothing sent; a retry gives up
+      // with the failure it was retrying.
+      if (refusedMs !== undefined) throw lastError ?? pacedOut(spec, refusedMs);
+    }
     const attemptStarted = performance.now();
     const result = await attemptOnce(active, send, onSuccess, attempts);
     const status = result.status === undefined ? {} : { status: result.status };
@@ -470,6 +504,7 @@ async function runAttempts<T>(
       remainingMs: scope.remainingMs(),
     });
     if (delayMs === undefined) throw result.failure.error;
+    lastError = result.failure.error;
     notify(call, { type: 'retry', ...named, attempt: attempts, delayMs, ...status });
     try {
       await sleepFor(delayMs, undefined, { signal: scope.signal });
@@ -487,6 +522,8 @@ export interface Transport {
   readonly apiOrigin: string;
   readonly mediaOrigin: string;
   readonly userAgent: string;
+  /** The deadline of one call (a media download's whole redirect chain shares it). */
+  readonly deadlineMs: number;
   readonly uploadDeadlineMs: number;
   /**
    * Runs one logical call: attempts under the retry policy, waits, the deadline. Every response body is consumed on
@@ -498,8 +535,17 @@ export interface Transport {
     call: Partial<CallOptions> | undefined,
     onSuccess: (response: Dispatcher.ResponseData) => Promise<T>,
   ): Promise<T>;
-  /** Closes every pool (waits for requests in flight). */
+  /** Origins media downloads may be redirected to besides public https ones. */
+  readonly mediaRedirectOrigins: readonly string[];
+  /** Closes every pool (waits for requests in flight) and the pacing's Redis connection. */
   close(): Promise<void>;
+}
+
+/** A Redis client for the pacing that never queues or hangs: while it is not ready, the insurance limiter paces. */
+function pacingRedis(url: string): Redis {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 250, connectTimeout: 2_000 });
+  redis.on('error', () => {}); // reconnects by itself; meanwhile every replica paces alone
+  return redis;
 }
 
 export function createTransport(options: BirdClientOptions): Transport {
@@ -518,33 +564,82 @@ export function createTransport(options: BirdClientOptions): Transport {
   const random = options.random ?? Math.random;
   const apiOrigin = new URL(options.apiUrl).origin;
   const mediaOrigin = new URL(options.mediaUrl || options.apiUrl).origin; // '' counts as unset
-  const pools = createPools(settings, [apiOrigin, mediaOrigin]);
+  const perCredential = options.maxInFlightPerCredential ?? Math.ceil(settings.connections / 2);
+  const pools = createPools(settings, perCredential, [apiOrigin, mediaOrigin]);
+  const redis = options.pacing !== false && options.redisUrl ? pacingRedis(options.redisUrl) : undefined;
+  const limits = options.pacing === false ? undefined : (options.pacing ?? BIRD_RATE_LIMITS);
+  const pacer: Pacer | undefined =
+    limits === undefined || (limits.getPerSecond === null && limits.postPerSecond === null)
+      ? undefined
+      : createPacer({ ...limits, ...(redis ? { redis, keyPrefix: `bird-graphql:pace:${new URL(apiOrigin).host}` } : {}) });
+  const coalescer = new Coalescer();
+
+  /** One logical call: a place in the shares, then paced attempts under the retry policy, within one deadline. */
+  async function run<T>(spec: RequestSpec, call: Partial<CallOptions> | undefined, onSuccess: (response: Dispatcher.ResponseData) => Promise<T>): Promise<T> {
+    const idempotent = isIdempotent(policy, spec.method);
+    const scope = openCallScope(spec, idempotent, spec.deadlineMs ?? settings.deadlineMs, call?.signal);
+    const origin = pools.poolFor(spec.origin);
+    const send = (): Promise<Dispatcher.ResponseData> =>
+      origin.pool.request({
+        method: spec.method,
+        path: spec.path,
+        headers: spec.headers,
+        body: spec.body?.open() ?? null,
+        signal: scope.requestSignal,
+        headersTimeout: settings.headersTimeoutMs,
+        bodyTimeout: settings.bodyTimeoutMs,
+      });
+    // Bird counts its limits per workspace; storage and redirect targets are not Bird's.
+    const bucket = pacer && (spec.origin === apiOrigin || spec.origin === mediaOrigin) ? rateBucketOf(spec.path) : undefined;
+    const pace = bucket === undefined ? undefined : (maxWaitMs: number) => (pacer as Pacer).wait(bucket, spec.method, maxWaitMs, scope.signal);
+    budget.deposit();
+    let releases: readonly Release[] = [];
+    let held = false;
+    const success = !spec.streaming
+      ? onSuccess
+      : async (response: Dispatcher.ResponseData): Promise<T> => {
+          const value = await onSuccess(response);
+          held = true;
+          holdUntilClosed(response.body, releases);
+          return value;
+        };
+    try {
+      releases = await admit(origin.share, credentialId(call?.credential), call?.requestSlots, scope);
+      return await runAttempts({ spec, idempotent, scope, policy, budget, random, ...(pace ? { pace } : {}) }, send, success, call);
+    } finally {
+      scope.dispose();
+      if (!held) for (const release of releases) release();
+    }
+  }
 
   return {
     apiOrigin,
     mediaOrigin,
     userAgent: settings.userAgent,
+    deadlineMs: settings.deadlineMs,
     uploadDeadlineMs: settings.uploadDeadlineMs,
-    async execute(spec, call, onSuccess) {
-      const idempotent = isIdempotent(policy, spec.method);
-      const scope = openCallScope(spec, idempotent, spec.deadlineMs ?? settings.deadlineMs, call?.signal);
-      const send = (): Promise<Dispatcher.ResponseData> =>
-        pools.poolFor(spec.origin).request({
-          method: spec.method,
-          path: spec.path,
-          headers: spec.headers,
-          body: spec.body?.open() ?? null,
-          signal: scope.requestSignal,
-          headersTimeout: settings.headersTimeoutMs,
-          bodyTimeout: settings.bodyTimeoutMs,
-        });
-      budget.deposit();
-      try {
-        return await runAttempts({ spec, idempotent, scope, policy, budget, random }, send, onSuccess, call);
-      } finally {
-        scope.dispose();
-      }
+    mediaRedirectOrigins: Object.freeze([...(options.mediaRedirectOrigins ?? [])].map((origin) => new URL(origin).origin)),
+    execute(spec, call, onSuccess) {
+      // Identical JSON GETs in flight for the same credential are made once; their signal is the waiters' together.
+      if (spec.method !== 'GET' || spec.streaming) return run(spec, call, onSuccess);
+      const key = `${credentialId(call?.credential)} ${spec.origin}${spec.path}`;
+      return coalescer.run(key, call?.signal, (signal) => run(spec, { ...call, signal }, onSuccess), () => callerAborted(spec, call?.signal));
     },
-    close: () => pools.close(),
+    async close() {
+      await pools.close();
+      redis?.disconnect();
+    },
   };
+}
+
+/** What a waiter of a shared GET gets when its own caller aborts (the shared call goes on for the others). */
+function callerAborted(spec: RequestSpec, signal: AbortSignal | undefined): BirdError {
+  return new BirdError({
+    code: 'TIMEOUT',
+    message: `${spec.method} ${spec.route}: aborted by the caller`,
+    method: spec.method,
+    route: spec.route,
+    attempts: 0,
+    ...(signal?.reason === undefined ? {} : { cause: signal.reason }),
+  });
 }

@@ -6,6 +6,45 @@ import type { MessageRecord } from './records.ts';
 /** A parsed query string: repeated keys become arrays. */
 export type Query = Record<string, string | string[]>;
 
+const PAGE = ['limit', 'pageToken', 'reverse'] as const;
+const MESSAGE_FILTERS = ['platform', 'direction', 'status', 'startAt', 'endAt', 'senderIdentifier', 'recipientIdentifier', 'tag', 'subject'] as const;
+
+/**
+ * The query names each read route implements, by route key (`GET /workspaces/:ws/channels`): what strict mode
+ * (`strictQuery`) accepts. They are Bird's documented names plus the project's guesses (bird-api.md §2a(i)), as the
+ * routes honour them. Decision: Bird's documented channel-list names this emulator does not implement (`conferencial`,
+ * `onlyMyChannels`, `suite`) are refused too, since nothing here would honour them. Routes not listed are not checked.
+ */
+export const QUERY_NAMES: Readonly<Record<string, readonly string[]>> = {
+  'GET /organizations/:org/workspaces': PAGE,
+  'GET /organizations/:org/workspaces/:ws': [],
+  'GET /workspaces/:ws/channels': [...PAGE, 'platform', 'status', 'useCaseType', 'channelIds'],
+  'GET /workspaces/:ws/channels/:ch': [],
+  'GET /workspaces/:ws/channels/:ch/contacts/:contact': ['contactIdentifierValue'],
+  'GET /workspaces/:ws/channels/:ch/messages': [...PAGE, ...MESSAGE_FILTERS, 'batchId'],
+  'GET /workspaces/:ws/channels/:ch/messages/:msg': [],
+  'GET /workspaces/:ws/channels/:ch/messages/:msg/interactions': [],
+  'GET /workspaces/:ws/messages': [...PAGE, ...MESSAGE_FILTERS, 'channelId'],
+  'GET /workspaces/:ws/contacts': PAGE,
+  'GET /workspaces/:ws/contacts/:contact': [],
+  'GET /workspaces/:ws/contacts/:contact/identifiers': PAGE,
+};
+
+/** Strict mode: a query name the route does not implement is a 400 (so a client's names are proven, not ignored). */
+export function checkQueryNames(route: string, query: Query): void {
+  const known = QUERY_NAMES[route];
+  if (!known) return;
+  for (const name of Object.keys(query)) {
+    if (!known.includes(name)) throw badRequest(`unknown query parameter ${name}`);
+  }
+}
+
+/** Ignore mode: the query without the named filters, as a Bird that does not know those names would read it. */
+export function withoutIgnored(query: Query, ignored: ReadonlySet<string>): Query {
+  if (ignored.size === 0) return query;
+  return Object.fromEntries(Object.entries(query).filter(([name]) => !ignored.has(name)));
+}
+
 /** The keyset position of an item: `[createdAt, id]`, compared lexicographically (createdAt is always ISO-8601 with ms). */
 export type SortKey = readonly [string, string];
 
@@ -204,7 +243,8 @@ export const byCreatedAt = (t: { createdAt: string; id: string }): SortKey => [t
  * `startAt`/`endAt`: inclusive bounds on createdAt; `senderIdentifier` / `recipientIdentifier`: exact,
  * case-insensitive match on any identifier of the party (contacts and connector — Decision: the connector counts
  * too, so incoming messages match their channel's number as recipient); `subject`: case-insensitive substring;
- * `batchId` on the channel list, `channelId` on the workspace list (Decision: other unknown parameters are ignored).
+ * `batchId` on the channel list, `channelId` on the workspace list (Decision: other unknown parameters are ignored;
+ * strict mode refuses them, see QUERY_NAMES).
  */
 export function messageFilter(query: Query, list: 'channel' | 'workspace'): (r: MessageRecord) => boolean {
   const tests: ((r: MessageRecord) => boolean)[] = [];

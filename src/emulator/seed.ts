@@ -526,6 +526,8 @@ interface SeedData {
 }
 
 function buildSeed(origin: string): SeedData {
+  // Declaration order is listing order: Bird lists newest first, so each entry is a day older than the one before.
+  // The default query (src/app.ts) then opens on Acme Main and its SMS channel, the seed's richest.
   const workspaces: Workspace[] = Object.values(WORKSPACES).map((w, i) => ({
     id: w.id,
     organizationId: ORGANIZATION_ID,
@@ -533,8 +535,8 @@ function buildSeed(origin: string): SeedData {
     name: w.name,
     description: `${w.name} workspace (emulator seed)`,
     dataPolicy: { group: 'eu-west-1', regions: [{ region: 'eu-west-1', priority: 1 }], piiStrategy: 'default' },
-    createdAt: iso(SEED_NOW - 365 * DAY + i * DAY),
-    updatedAt: iso(SEED_NOW - 90 * DAY + i * DAY),
+    createdAt: iso(SEED_NOW - 365 * DAY - i * DAY),
+    updatedAt: iso(SEED_NOW - 90 * DAY - i * DAY),
   }));
   const channels = Object.values(CHANNELS).map((c: ChannelSeed, i) => ({
     workspaceId: c.workspaceId,
@@ -547,8 +549,8 @@ function buildSeed(origin: string): SeedData {
       status: c.status,
       useCaseType: c.useCaseType,
       channelMessageType: c.useCaseType === 'marketing' ? 'promotional' : c.useCaseType === 'conversation' ? 'conversational' : 'transactional',
-      createdAt: iso(SEED_NOW - 200 * DAY + i * DAY),
-      updatedAt: iso(SEED_NOW - 100 * DAY + i * DAY),
+      createdAt: iso(SEED_NOW - 200 * DAY - i * DAY),
+      updatedAt: iso(SEED_NOW - 100 * DAY - i * DAY),
     } satisfies Channel,
   }));
   const contacts = CONTACTS.map((c) => {

@@ -2,8 +2,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './errors.ts';
+import { OBJECT_ROUTE, ObjectStore } from './object-store.ts';
 import { OPENAPI_PATH, openApiDocumentFor } from './openapi-document.ts';
-import type { Query } from './pages.ts';
+import { type Query, checkQueryNames } from './pages.ts';
 import { seedStore } from './seed.ts';
 import { Store, type Scope } from './store.ts';
 
@@ -31,6 +32,16 @@ export interface EmulatorOptions {
   maxUploadBytes?: number;
   /** Default true: append every request to `requests`. Long benchmark or demo runs turn it off so the log cannot grow without bound. */
   recordRequests?: boolean;
+  /**
+   * Default true: media paths answer 302 to a presigned URL on the emulator's object store (its own port), and
+   * `?redirect=false` answers that URL as JSON, as Bird is reported to (bird-api.md §10.5); false serves the bytes
+   * directly.
+   */
+  mediaRedirects?: boolean;
+  /** Default false: a query name a read route does not implement is answered 400 (pages.ts, QUERY_NAMES). */
+  strictQuery?: boolean;
+  /** List filters (query names) to ignore, as a Bird that does not know them would (store.ts). */
+  ignoreFilters?: readonly string[];
 }
 
 export type Fault =
@@ -66,6 +77,13 @@ export interface RequestLogEntry {
   status: number;
   /** The x-request-id header if sent. */
   requestId?: string;
+  /** When the request arrived, in epoch ms by the emulator's clock (per-second counts prove pacing). */
+  at: number;
+}
+
+/** A request the object store served: whether it carried an Authorization header (it must not: the key stays with Bird). */
+export interface ObjectStoreLogEntry extends RequestLogEntry {
+  authorization: boolean;
 }
 
 export interface Emulator {
@@ -75,6 +93,9 @@ export interface Emulator {
   store: Store;
   /** Every request received, in arrival order. */
   requests: RequestLogEntry[];
+  /** The object store media paths redirect to: its origin, and every request it received (route `GET /objects/:key`). */
+  objectStore: { url: string; requests: ObjectStoreLogEntry[] };
+  /** Empties both request logs. */
   resetRequests(): void;
   /** Replaces the fault script. */
   setFaults(script: FaultScript): void;
@@ -136,6 +157,8 @@ interface RequestContext {
   scope: Scope;
   store: Store;
   req: IncomingMessage;
+  /** The answer for the media stored at a path: a redirect to the object store, its URL as JSON, or the bytes. */
+  media: (mediaPath: string) => Reply;
 }
 
 interface RouteSpec {
@@ -148,7 +171,7 @@ interface RouteSpec {
   handle: (ctx: RequestContext) => Reply | Promise<Reply>;
 }
 
-const media = (m: { bytes: Buffer; contentType: string }): Reply => ({ status: 200, headers: { 'content-type': m.contentType }, body: m.bytes });
+const mediaBytes = (m: { bytes: Buffer; contentType: string }): Reply => ({ status: 200, headers: { 'content-type': m.contentType }, body: m.bytes });
 
 const ROUTES: RouteSpec[] = [
   // This emulator's OpenAPI 3 document (src/emulator/openapi-document.ts), public like Bird's own API reference.
@@ -184,14 +207,14 @@ const ROUTES: RouteSpec[] = [
   {
     method: 'GET',
     pattern: '/workspaces/:ws/channels/:ch/media/:media',
-    handle: (c) => media(c.store.getMedia(`/workspaces/${c.params.ws}/channels/${c.params.ch}/media/${c.params.media}`)),
+    handle: (c) => c.media(`/workspaces/${c.params.ws}/channels/${c.params.ch}/media/${c.params.media}`),
   },
   // Decision: channel-independent uploads are served here (Bird shows no path for them).
-  { method: 'GET', pattern: '/workspaces/:ws/media/:media', handle: (c) => media(c.store.getMedia(`/workspaces/${c.params.ws}/media/${c.params.media}`)) },
+  { method: 'GET', pattern: '/workspaces/:ws/media/:media', handle: (c) => c.media(`/workspaces/${c.params.ws}/media/${c.params.media}`) },
   {
     method: 'GET',
     pattern: '/workspaces/:ws/messages/:msg/media/:media',
-    handle: (c) => media(c.store.getMedia(`/workspaces/${c.params.ws}/messages/${c.params.msg}/media/${c.params.media}`)),
+    handle: (c) => c.media(`/workspaces/${c.params.ws}/messages/${c.params.msg}/media/${c.params.media}`),
   },
   { method: 'GET', pattern: '/workspaces/:ws/contacts', handle: (c) => ok(c.store.listContacts(c.params.ws, c.query)) },
   { method: 'GET', pattern: '/workspaces/:ws/contacts/:contact', handle: (c) => ok(c.store.getContact(c.params.ws, c.params.contact)) },
@@ -352,21 +375,27 @@ const FORM_OVERHEAD_BYTES = 64 * 1024;
 /**
  * Decision: storage errors are JSON `{code, message}` with S3's error codes (EntityTooLarge, MalformedPOSTRequest,
  * AccessDenied) rather than S3's XML, so clients parse one error format. An oversized upload is refused as soon as
- * its Content-Length (or the bytes read so far) exceed the limit, and the connection is closed.
+ * its Content-Length (the rest of the body is then discarded) or the bytes read so far (the connection is then
+ * closed) exceed the limit.
  */
 async function receiveUpload(req: IncomingMessage, store: Store): Promise<Reply> {
   const malformed = (why: string) => new ApiError(400, 'MalformedPOSTRequest', `The body of your POST request is not well-formed multipart/form-data: ${why}`);
-  const tooLarge = (): Reply => ({
-    ...errorReply(new ApiError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size')),
-    headers: { connection: 'close' },
-  });
+  const tooLarge = (close: boolean): Reply => {
+    const reply = errorReply(new ApiError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'));
+    return close ? { ...reply, headers: { connection: 'close' } } : reply;
+  };
   const type = req.headers['content-type'] ?? '';
   const boundary = /^multipart\/form-data\s*;.*boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(type);
   if (!boundary) throw malformed('expected a multipart/form-data content type with a boundary');
   const limit = store.maxUploadBytes + FORM_OVERHEAD_BYTES;
-  if (Number(req.headers['content-length'] ?? 0) > limit) return tooLarge();
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    // Refused before a byte is kept, but read to the end (discarded) without closing: Node 24's fetch reports EPIPE,
+    // not the answer, when the connection closes while it is still sending.
+    req.resume();
+    return tooLarge(false);
+  }
   const body = await readBody(req, limit);
-  if (body === undefined) return tooLarge();
+  if (body === undefined) return tooLarge(true);
   const { fields, file } = parseMultipart(body, (boundary[1] ?? boundary[2]) as string, malformed);
   store.completeUpload(fields, file);
   return { status: 204 };
@@ -491,22 +520,36 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const wakers = new Set<() => void>();
   let closed = false;
 
-  const server = http.createServer();
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = async (listener: http.Server, port: number): Promise<string> => {
+    listener.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(port, host, () => {
+        listener.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${(listener.address() as AddressInfo).port}`;
+  };
+  const server = http.createServer();
+  const url = await listen(server, options.port ?? 0);
+  // The object store is another origin (its own port, always a free one), as S3 is to Bird.
+  const objectServer = http.createServer();
+  let objectUrl: string;
+  try {
+    objectUrl = await listen(objectServer, 0);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const objects = new ObjectStore(objectUrl, now);
+  const objectRequests: ObjectStoreLogEntry[] = [];
   const store = new Store({
     origin: url,
     now,
     lifecycle: options.lifecycle ?? 'manual',
     ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
+    ...(options.ignoreFilters ? { ignoreFilters: options.ignoreFilters } : {}),
   });
   if (options.seed !== false) seedStore(store);
 
@@ -557,8 +600,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const bucket = params.ws ?? (params.org ? `org:${params.org}` : undefined);
         if (limiter && bucket !== undefined && !limiter.take(bucket, req.method as string)) return tooManyRequests();
       }
+      if (options.strictQuery) checkQueryNames(`${route.method} ${route.pattern}`, query);
       const body = route.body === 'json' ? await readJson(req) : undefined;
-      return await route.handle({ params, query, body, scope, store, req });
+      return await route.handle({ params, query, body, scope, store, req, media: mediaFor(query) });
     } catch (error) {
       if (error instanceof ApiError) return errorReply(error);
       options.log?.(`emulator: internal error on ${req.method} ${route.pattern}: ${String(error)}`);
@@ -566,23 +610,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = options.log ? performance.now() : 0;
-    const method = req.method ?? 'GET';
+  /** A media path's answer: Bird's redirect to a presigned object-store URL (or that URL as JSON), or the bytes. */
+  const mediaFor = (query: Query) => (mediaPath: string) => {
+    const stored = store.getMedia(mediaPath); // 404 when there is none
+    return options.mediaRedirects === false ? mediaBytes(stored) : objects.redirect(mediaPath, query);
+  };
+
+  /** The request line: method, path and parsed query. */
+  function requestLine(req: IncomingMessage): { method: string; path: string; search: string; query: Query } {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
-    const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
-    const query = parseQuery(q === -1 ? '' : rawUrl.slice(q + 1));
-    const match = router.match(method, path);
-    const requestId = req.headers['x-request-id'];
-    const entry: RequestLogEntry = { method, route: match ? match.route.key : 'UNMATCHED', path, query, status: 0 };
-    if (typeof requestId === 'string') entry.requestId = requestId;
-    if (record) requests.push(entry);
+    return {
+      method: req.method ?? 'GET',
+      path: q === -1 ? rawUrl : rawUrl.slice(0, q),
+      search: q === -1 ? '' : rawUrl.slice(q),
+      query: parseQuery(q === -1 ? '' : rawUrl.slice(q + 1)),
+    };
+  }
+
+  /** Logs the request, plays its scripted fault, else produces the normal reply, and writes it. */
+  async function respond(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, search: string, produce: () => Promise<Reply>): Promise<void> {
     if (options.log) {
       const log = options.log;
-      res.once('close', () => log(`${method} ${path}${q === -1 ? '' : rawUrl.slice(q)} → ${entry.status || 'reset'} (${(performance.now() - started).toFixed(1)} ms)`));
+      const started = performance.now();
+      res.once('close', () => log(`${entry.method} ${entry.path}${search} → ${entry.status || 'reset'} (${(performance.now() - started).toFixed(1)} ms)`));
     }
-
     const fault = faults.next(entry.route);
     const plan = fault === undefined ? undefined : planOf(fault);
     if (plan && plan.delayMs > 0) {
@@ -597,29 +649,52 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let reply: Reply | undefined;
     if (plan?.invalidJson) reply = { status: plan.status ?? 200, body: INVALID_JSON };
     else if (plan?.status !== undefined) reply = faultReply(plan);
-    if (reply === undefined) {
-      reply = match
-        ? await serve(match.route, match.params, query, req)
-        : json(404, { code: 'NotFound', message: `The requested resource does not exist: no route for ${method} ${path}` });
-    }
+    reply ??= await produce();
     if (plan?.headers) reply.headers = { ...reply.headers, ...plan.headers };
     if (closed) return;
     write(res, reply, entry, plan?.slowBodyMs ?? 0);
   }
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch((error: unknown) => {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { method, path, search, query } = requestLine(req);
+    const match = router.match(method, path);
+    const requestId = req.headers['x-request-id'];
+    const entry: RequestLogEntry = { method, route: match ? match.route.key : 'UNMATCHED', path, query, status: 0, at: now() };
+    if (typeof requestId === 'string') entry.requestId = requestId;
+    if (record) requests.push(entry);
+    await respond(req, res, entry, search, async () =>
+      match
+        ? serve(match.route, match.params, query, req)
+        : json(404, { code: 'NotFound', message: `The requested resource does not exist: no route for ${method} ${path}` }),
+    );
+  }
+
+  /** The object store's own listener: presigned GETs of stored media, logged with whether a key came along. */
+  async function handleObject(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { method, path, search, query } = requestLine(req);
+    const authorization = req.headers.authorization;
+    const entry: ObjectStoreLogEntry = { method, route: OBJECT_ROUTE, path, query, status: 0, at: now(), authorization: authorization !== undefined };
+    if (record) objectRequests.push(entry);
+    await respond(req, res, entry, search, async () => objects.serve(method, path, query, authorization, (mediaPath) => store.media.get(mediaPath)));
+  }
+
+  const serveWith = (handler: typeof handle) => (req: IncomingMessage, res: ServerResponse) => {
+    handler(req, res).catch((error: unknown) => {
       options.log?.(`emulator: ${String(error)}`);
       if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
     });
-  });
+  };
+  server.on('request', serveWith(handle));
+  objectServer.on('request', serveWith(handleObject));
 
   return {
     url,
     store,
     requests,
+    objectStore: { url: objects.origin, requests: objectRequests },
     resetRequests: () => {
       requests.length = 0;
+      objectRequests.length = 0;
     },
     setFaults: (script) => faults.set(script),
     clearFaults: () => faults.set(undefined),
@@ -630,9 +705,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       store.close();
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      const done = [server, objectServer].map((listener) => new Promise<void>((resolve) => listener.close(() => resolve())));
       server.closeAllConnections();
-      await done;
+      objectServer.closeAllConnections();
+      await Promise.all(done);
     },
   };
 }

@@ -35,6 +35,7 @@ import {
   parseInstant,
   type Query,
   UUID,
+  withoutIgnored,
 } from './pages.ts';
 import { type ChannelRecord, type ContactRecord, identifierKey, type MessageRecord, messageRecord, type StoredMedia } from './records.ts';
 import { bodyValidator, type Details, isJsonObject, validateSend } from './send-validation.ts';
@@ -52,6 +53,11 @@ export interface StoreOptions {
   lifecycle?: 'manual' | number;
   /** Largest upload accepted by a presigned policy; Bird documents 100 MiB. */
   maxUploadBytes?: number;
+  /**
+   * Query names of the list filters to ignore, as a Bird that does not know them would (e.g. `['direction']`): the
+   * filter then silently does nothing, which is what the layer's filter guard must catch.
+   */
+  ignoreFilters?: readonly string[];
 }
 
 export interface IncomingMessageInput {
@@ -109,6 +115,7 @@ export class Store {
   readonly maxUploadBytes: number;
   private readonly lifecycle: Lifecycle;
   private readonly uploads: UploadPolicies;
+  private readonly ignored: ReadonlySet<string>;
 
   readonly organizations = new Set<string>();
   readonly workspaces = new Map<string, Workspace>();
@@ -135,6 +142,7 @@ export class Store {
     this.maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
     this.lifecycle = new Lifecycle(options.lifecycle ?? 'manual', this.now);
     this.uploads = new UploadPolicies(this.now, this.maxUploadBytes);
+    this.ignored = new Set(options.ignoreFilters ?? []);
   }
 
   private nowIso(): string {
@@ -221,8 +229,9 @@ export class Store {
   }
 
   /** `GET /workspaces/{ws}/channels`: limit 1..1000; filters platform, status, useCaseType, channelIds. */
-  listChannels(workspaceId: string, query: Query): Page<Channel> {
+  listChannels(workspaceId: string, rawQuery: Query): Page<Channel> {
     this.requireWorkspace(workspaceId);
+    const query = withoutIgnored(rawQuery, this.ignored);
     const options = pageOptions(query, 1000);
     const platforms = multi(query, 'platform');
     for (const p of platforms ?? []) {
@@ -385,16 +394,18 @@ export class Store {
   }
 
   /** `GET /workspaces/{ws}/channels/{ch}/messages` (filters incl. batchId; the 7-day window rule applies). */
-  listChannelMessages(workspaceId: string, channelId: string, query: Query): Page<Message> {
+  listChannelMessages(workspaceId: string, channelId: string, rawQuery: Query): Page<Message> {
     this.requireChannel(workspaceId, channelId);
+    const query = withoutIgnored(rawQuery, this.ignored);
     const options = pageOptions(query, MESSAGE_LIST_MAX_LIMIT);
     const accept = messageFilter(query, 'channel');
     return keysetPage(this.messagesByChannel.get(channelId) as MessageRecord[], byCreatedAt, options, accept, (r) => r.message);
   }
 
   /** `GET /workspaces/{ws}/messages` (filters incl. channelId; no window limit). */
-  listWorkspaceMessages(workspaceId: string, query: Query): Page<Message> {
+  listWorkspaceMessages(workspaceId: string, rawQuery: Query): Page<Message> {
     this.requireWorkspace(workspaceId);
+    const query = withoutIgnored(rawQuery, this.ignored);
     const options = pageOptions(query, MESSAGE_LIST_MAX_LIMIT);
     const accept = messageFilter(query, 'workspace');
     return keysetPage(this.messagesByWorkspace.get(workspaceId) as MessageRecord[], byCreatedAt, options, accept, (r) => r.message);

@@ -4,6 +4,7 @@
 // 404 for anything malformed, unsigned or tampered, 410 for a genuine but expired link. The bytes are streamed
 // through (never buffered) with Bird's Content-Type and Content-Length, `nosniff`, and an `inline` disposition only
 // for raster images and PDF, so an uploaded HTML or SVG file can never run as a page on our origin.
+import { Readable } from 'node:stream';
 import type { Plugin } from 'graphql-yoga';
 import type { BirdClient } from '../bird/client.ts';
 import { BirdError } from '../bird/errors.ts';
@@ -16,6 +17,12 @@ export interface MediaDownloadRouteOptions {
   /** The request id of a request (the app's x-request-id), forwarded to Bird. */
   requestIdOf: (request: Request) => string;
   now?: () => number;
+}
+
+/** What the route needs of node:http's response, when yoga runs on it (the server context's `res`). */
+interface NodeResponse {
+  destroy(): void;
+  readonly writableFinished: boolean;
 }
 
 type ErrorCode = 'NOT_FOUND' | 'GONE' | 'METHOD_NOT_ALLOWED' | 'UPSTREAM_UNAVAILABLE' | 'RATE_LIMITED';
@@ -31,7 +38,7 @@ const MESSAGES: Record<ErrorCode, string> = {
 export function useMediaDownloadRoute(options: MediaDownloadRouteOptions): Plugin {
   const now = options.now ?? Date.now;
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (!url.pathname.startsWith(MEDIA_ROUTE_PREFIX)) return;
       const error = (status: number, code: ErrorCode, headers: Record<string, string> = {}) =>
         fetchAPI.Response.json(
@@ -74,8 +81,20 @@ export function useMediaDownloadRoute(options: MediaDownloadRouteOptions): Plugi
         'referrer-policy': 'no-referrer',
       };
       if (media.contentLength !== undefined) headers['content-length'] = String(media.contentLength);
-      // The client aborts the upstream body with the request's signal when the browser goes away.
-      endResponse(new fetchAPI.Response(media.body as unknown as BodyInit, { status: 200, headers }));
+      // The client aborts the upstream body with the request's signal when the browser goes away. The other way
+      // round, a failed upstream body (a stall past the body timeout, a reset) must end this response too, cut off:
+      // the server adapter pipes a stream without passing its error on, which left the browser waiting forever. So on
+      // node:http the socket is destroyed (the browser sees the body end short of its length); elsewhere (yoga.fetch)
+      // the body goes as a web stream, whose reader gets the error.
+      const nodeResponse = (serverContext as { res?: NodeResponse } | undefined)?.res;
+      if (nodeResponse?.destroy) {
+        media.body.once('error', () => {
+          if (!nodeResponse.writableFinished) nodeResponse.destroy();
+        });
+        endResponse(new fetchAPI.Response(media.body as unknown as BodyInit, { status: 200, headers }));
+      } else {
+        endResponse(new fetchAPI.Response(Readable.toWeb(media.body) as ReadableStream<Uint8Array>, { status: 200, headers }));
+      }
     },
   };
 }

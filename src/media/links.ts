@@ -15,6 +15,7 @@
 //   so links die with the process and do not work across replicas).
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Credential } from '../bird/client.ts';
+import { LEGACY_MEDIA_ORIGIN } from '../bird/media.ts';
 
 /** The path prefix of the download route. */
 export const MEDIA_ROUTE_PREFIX = '/media/';
@@ -156,7 +157,8 @@ export function createMediaLinkIssuer(options: MediaLinkIssuerOptions): MediaLin
             return null;
           }
           if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-          if (url.origin !== options.mediaOrigin) return url.href;
+          // Bird's media origin, or its legacy host (inbound media still named there): only the key opens them.
+          if (url.origin !== options.mediaOrigin && url.origin !== LEGACY_MEDIA_ORIGIN) return url.href;
           const origin = baseUrl();
           if (credential === null || origin === null) return null;
           const expiresAt = Math.floor(now() / 1000) + options.ttlSeconds;

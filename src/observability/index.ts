@@ -8,7 +8,7 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { UpstreamEvent } from '../bird/client.ts';
 import type { Config } from '../config.ts';
 import { errorResponse } from '../http-errors.ts';
-import { type Metrics, OPERATION_NAME, createMetrics } from './metrics.ts';
+import { type Metrics, OPERATION_NAME, createMetrics, warnFilterMismatchOnce } from './metrics.ts';
 import { type Tracing, createTracing } from './tracing.ts';
 
 export const METRICS_PATH = '/metrics';
@@ -34,7 +34,11 @@ export interface Observability {
   /** A node:http handler serving /metrics alone (METRICS_PORT), with the token check; null with METRICS=false. */
   metricsListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   /** The per-request hooks that go into the GraphQL context (Bird call observer, loader batch sizes). */
-  contextHooks(request: Request): { onEvent: (event: UpstreamEvent) => void; onBatch: (loader: string, size: number) => void };
+  contextHooks(request: Request): {
+    onEvent: (event: UpstreamEvent) => void;
+    onBatch: (loader: string, size: number) => void;
+    onFilterMismatch: (list: string, filter: string) => void;
+  };
 }
 
 export interface ObservabilityOptions {
@@ -186,6 +190,10 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
     contextHooks: (request) => ({
       onEvent: onEvent(request),
       onBatch: (loader, size) => metrics?.batch(loader, size),
+      onFilterMismatch: (list, filter) => {
+        metrics?.filterMismatch(list, filter);
+        warnFilterMismatchOnce(logger, list, filter);
+      },
     }),
   };
 }

@@ -1,4 +1,4 @@
-// Prometheus metrics (prom-client): operations by name, upstream calls by route template and status, retries, 429s, loader batches.
+// Prometheus metrics (prom-client): operations by name, upstream calls by route template and status, retries, 429s, loader batches, filter mismatches.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { UpstreamEvent } from '../bird/client.ts';
 
@@ -13,6 +13,8 @@ export interface Metrics {
   operation(fields: { operation: string; type: string; outcome: 'success' | 'error' | 'rejected'; seconds: number }): void;
   upstream(event: UpstreamEvent): void;
   batch(loader: string, size: number): void;
+  /** An item Bird returned that a filter should have excluded (src/schema/filter-guard.ts). */
+  filterMismatch(list: string, filter: string): void;
   render(): Promise<string>;
   contentType: string;
 }
@@ -67,6 +69,13 @@ export function createMetrics({ defaultMetrics = true }: { defaultMetrics?: bool
     registers: [registry],
   });
 
+  const filterMismatches = new Counter({
+    name: 'bird_filter_mismatches_total',
+    help: 'Items Bird returned that the filter asked for should have excluded, dropped by the local check: by list and filter. Non-zero means Bird ignored the wire name (run `npm run bird:probe`).',
+    labelNames: ['list', 'filter'],
+    registers: [registry],
+  });
+
   const names = new Set<string>();
   const operationLabel = (name: string | null | undefined): string => {
     if (typeof name !== 'string' || !OPERATION_NAME.test(name)) return 'anonymous';
@@ -97,7 +106,25 @@ export function createMetrics({ defaultMetrics = true }: { defaultMetrics?: bool
     batch(loader, size) {
       batches.observe({ loader }, size);
     },
+    filterMismatch(list, filter) {
+      // Both come from our own code (the list and filter names), so labels stay bounded.
+      filterMismatches.inc({ list, filter });
+    },
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };
+}
+
+const warnedMismatches = new Set<string>();
+
+/** The first mismatch of each (list, filter) in this process is logged: once, naming the filter. */
+export function warnFilterMismatchOnce(logger: { warn(...args: unknown[]): void }, list: string, filter: string): void {
+  const key = `${list}.${filter}`;
+  if (warnedMismatches.has(key)) return;
+  warnedMismatches.add(key);
+  logger.warn({
+    msg: 'Bird returned items the filter excludes; they are dropped locally. Bird probably ignores this filter\'s wire name: run `npm run bird:probe` and report it.',
+    list,
+    filter,
+  });
 }

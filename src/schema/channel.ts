@@ -1,10 +1,14 @@
 // Channel: a loadable node batched by `channelIds`, its enums and filter, Workspace.channels, Channel.workspace and the channel root query.
 import { builder } from '../builder.ts';
 import { CHANNEL_STATUSES, type ChannelStatus as WireChannelStatus } from '../bird/types.ts';
+import type { Context } from '../context.ts';
 import { CHANNEL_BATCH_SIZE, type ChannelModel, keys, loadChannels } from '../loaders.ts';
+import { validatesConnection } from './arguments.ts';
 import { representationKey } from './federation.ts';
+import { channelGuard } from './filter-guard.ts';
 import { normalizeUuid, parseNodeKey } from './ids.ts';
-import { resolveConnection } from './pagination.ts';
+import { isLazyStub, lazyConnection, lazyIds, resolveLazyParent } from './lazy-parent.ts';
+import { type ConnectionArgs, prepareConnection } from './pagination.ts';
 import { Workspace, organizationFor } from './workspace.ts';
 
 /** The platforms Bird documents channels on; a platform Bird adds later is OTHER (its raw id stays in platformId). */
@@ -72,7 +76,8 @@ export const Channel = builder.loadableNode('Channel', {
   },
   load: (channelKeys: string[], ctx) => loadChannels(ctx, channelKeys),
   loaderOptions: { maxBatchSize: CHANNEL_BATCH_SIZE },
-  toKey: (channel: ChannelModel) => keys.channel(channel.workspaceId, channel.id),
+  // A lazy stub (src/schema/lazy-parent.ts: ids only) is kept apart, under a key nothing loads.
+  toKey: (channel: ChannelModel) => (isLazyStub(channel) ? `lazy:${channel.id}` : keys.channel(channel.workspaceId, channel.id)),
   // Channels read from a list are cached, so a later lookup by id in the same request costs no call.
   cacheResolved: true,
   fields: (t) => ({
@@ -174,29 +179,42 @@ export const ChannelFilter = builder.inputType('ChannelFilter', {
 /** Bird allows up to 1,000 channels a page. */
 export const CHANNEL_LIST_MAX_LIMIT = 1000;
 
+function channelFilter(filter: typeof ChannelFilter.$inferInput | null | undefined) {
+  const platforms = [...(filter?.platforms ?? []), ...(filter?.platformIds ?? [])];
+  return {
+    ...(platforms.length > 0 ? { platform: platforms } : {}),
+    ...(filter?.status ? { status: filter.status } : {}),
+    ...(filter?.useCaseType ? { useCaseType: filter.useCaseType } : {}),
+  };
+}
+
+const workspaceChannels = lazyConnection(
+  'Workspace',
+  'channels',
+  (workspace: { id: string }, args: ConnectionArgs & { filter?: typeof ChannelFilter.$inferInput | null }, ctx: Context) => {
+    const filter = channelFilter(args.filter);
+    const workspaceId = workspace.id;
+    return prepareConnection<ChannelModel>(args, {
+      scope: `Workspace.channels|${workspaceId}|${JSON.stringify(filter)}`,
+      maxLimit: CHANNEL_LIST_MAX_LIMIT,
+      keyOf: (channel: ChannelModel) => [channel.createdAt ?? '', channel.id],
+      check: channelGuard(filter, ctx.onFilterMismatch),
+      fetch: async (page) => {
+        const result = await ctx.bird.listChannels({ workspaceId, limit: page.limit, pageToken: page.pageToken, reverse: page.reverse, ...filter });
+        return { ...result, results: result.results.map((channel): ChannelModel => ({ ...channel, workspaceId })) };
+      },
+    });
+  },
+);
+
 builder.objectField(Workspace, 'channels', (t) =>
   t.connection(
     {
       type: Channel,
       description: "The workspace's channels, newest first (`last` walks from the oldest).",
       args: { filter: t.arg({ type: ChannelFilter, description: 'Narrows the list.' }) },
-      resolve: (workspace, args, ctx) => {
-        const platforms = [...(args.filter?.platforms ?? []), ...(args.filter?.platformIds ?? [])];
-        const filter = {
-          ...(platforms.length > 0 ? { platform: platforms } : {}),
-          ...(args.filter?.status ? { status: args.filter.status } : {}),
-          ...(args.filter?.useCaseType ? { useCaseType: args.filter.useCaseType } : {}),
-        };
-        const workspaceId = workspace.id;
-        return resolveConnection(
-          args,
-          { scope: `Workspace.channels|${workspaceId}|${JSON.stringify(filter)}`, maxLimit: CHANNEL_LIST_MAX_LIMIT },
-          async (page) => {
-            const result = await ctx.bird.listChannels({ workspaceId, ...page, ...filter });
-            return { ...result, results: result.results.map((channel): ChannelModel => ({ ...channel, workspaceId })) };
-          },
-        );
-      },
+      extensions: validatesConnection(),
+      resolve: (workspace, args, ctx, info) => workspaceChannels(workspace, args, ctx, info),
     },
     { name: 'ChannelConnection', description: 'A page of channels.' },
     { name: 'ChannelEdge', description: 'A channel and its cursor.' },
@@ -220,9 +238,16 @@ builder.queryFields((t) => ({
       workspaceId: t.arg({ type: 'UUID', required: true, description: 'The Bird workspace UUID.' }),
       channelId: t.arg({ type: 'UUID', required: true, description: 'The Bird channel UUID.' }),
     },
-    resolve: (_root, args) => keys.channel(normalizeUuid(args.workspaceId), normalizeUuid(args.channelId)),
+    resolve: (_root, args, ctx, info) => {
+      const ids = { workspaceId: normalizeUuid(args.workspaceId), id: normalizeUuid(args.channelId) };
+      const key = keys.channel(ids.workspaceId, ids.id);
+      return resolveLazyParent({ ctx, info, ids: ids as ChannelModel, key, load: () => Channel.getDataloader(ctx).load(key) });
+    },
   }),
 }));
+
+// What a channel's ids answer without loading it (src/schema/lazy-parent.ts).
+lazyIds('Channel', ['workspaceId', 'channelId']);
 
 // Federation entity, keyed by Bird's natural keys (the UUIDs other systems store, not our global id). Representations
 // go through the channel loader, so a router's `_entities` call with 50 channels of a workspace is one list call.

@@ -1,10 +1,14 @@
 // Contact: a loadable node (deduplicated, fanned out with bounded concurrency), Workspace.contacts and the contact root fields.
 import { builder } from '../builder.ts';
 import type { ContactIdentifier as WireContactIdentifier } from '../bird/types.ts';
+import type { Context } from '../context.ts';
+import { badUserInput } from '../errors.ts';
 import { type ContactModel, keys, loadContacts } from '../loaders.ts';
+import { validates, validatesConnection } from './arguments.ts';
 import { representationKey } from './federation.ts';
 import { normalizeUuid, parseNodeKey } from './ids.ts';
-import { resolveConnection } from './pagination.ts';
+import { lazyConnection } from './lazy-parent.ts';
+import { type ConnectionArgs, prepareConnection, resolveConnection } from './pagination.ts';
 import { Workspace, organizationFor } from './workspace.ts';
 
 /** Bird's Contacts API pages 1..100 at a time. */
@@ -75,13 +79,16 @@ export const Contact = builder.loadableNode('Contact', {
       {
         type: ContactIdentifier,
         description: "Every identifier of the contact, newest first.",
+        extensions: validatesConnection(),
         resolve: (contact, args, ctx) =>
-          resolveConnection(
-            args,
-            { scope: `Contact.identifiers|${contact.workspaceId}|${contact.id}`, maxLimit: CONTACT_LIST_MAX_LIMIT },
-            (page) =>
-              ctx.bird.listContactIdentifiers({ workspaceId: contact.workspaceId, contactId: contact.id, ...page }),
-          ),
+          resolveConnection(args, {
+            scope: `Contact.identifiers|${contact.workspaceId}|${contact.id}`,
+            maxLimit: CONTACT_LIST_MAX_LIMIT,
+            // Identifiers have no id of their own: a contact's (key, value) pairs are unique.
+            keyOf: (identifier: WireContactIdentifier) => [identifier.createdAt, `${identifier.key}:${identifier.value}`],
+            fetch: ({ limit, pageToken, reverse }) =>
+              ctx.bird.listContactIdentifiers({ workspaceId: contact.workspaceId, contactId: contact.id, limit, pageToken, reverse }),
+          }),
       },
       { name: 'ContactIdentifierConnection', description: 'A page of contact identifiers.' },
       { name: 'ContactIdentifierEdge', description: 'A contact identifier and its cursor.' },
@@ -94,27 +101,44 @@ export const Contact = builder.loadableNode('Contact', {
   }),
 });
 
+const workspaceContacts = lazyConnection('Workspace', 'contacts', (workspace: { id: string }, args: ConnectionArgs, ctx: Context) => {
+  const workspaceId = workspace.id;
+  return prepareConnection(args, {
+    scope: `Workspace.contacts|${workspaceId}`,
+    maxLimit: CONTACT_LIST_MAX_LIMIT,
+    keyOf: (contact: ContactModel) => [contact.createdAt, contact.id],
+    fetch: async ({ limit, pageToken, reverse }) => {
+      const result = await ctx.bird.listContacts({ workspaceId, limit, pageToken, reverse });
+      return { ...result, results: result.results.map((contact): ContactModel => ({ ...contact, workspaceId })) };
+    },
+  });
+});
+
 builder.objectField(Workspace, 'contacts', (t) =>
   t.connection(
     {
       type: Contact,
       description: "The workspace's contacts, newest first.",
-      resolve: (workspace, args, ctx) => {
-        const workspaceId = workspace.id;
-        return resolveConnection(
-          args,
-          { scope: `Workspace.contacts|${workspaceId}`, maxLimit: CONTACT_LIST_MAX_LIMIT },
-          async (page) => {
-            const result = await ctx.bird.listContacts({ workspaceId, ...page });
-            return { ...result, results: result.results.map((contact): ContactModel => ({ ...contact, workspaceId })) };
-          },
-        );
-      },
+      extensions: validatesConnection(),
+      resolve: (workspace, args, ctx, info) => workspaceContacts(workspace, args, ctx, info),
     },
     { name: 'ContactConnection', description: 'A page of contacts.' },
     { name: 'ContactEdge', description: 'A contact and its cursor.' },
   ),
 );
+
+/** Bird's limits on an identifier (bird-api.md §13.5: key 1-250 characters, value 1-500). */
+const IDENTIFIER_LIMITS = { identifierKey: 250, identifierValue: 500 } as const;
+
+/** Refuses what Bird's search would refuse, before any call: an empty (or blank) or overlong key or value. */
+function checkIdentifier(args: Record<string, unknown>): void {
+  for (const [name, max] of Object.entries(IDENTIFIER_LIMITS)) {
+    const value = args[name];
+    if (typeof value !== 'string') continue;
+    if (value.trim().length === 0) throw badUserInput(`\`${name}\` must not be empty.`, { argument: name });
+    if (value.length > max) throw badUserInput(`\`${name}\` must be at most ${max} characters.`, { argument: name });
+  }
+}
 
 builder.queryFields((t) => ({
   contact: t.field({
@@ -137,7 +161,9 @@ builder.queryFields((t) => ({
       }),
       identifierValue: t.arg.string({ required: true, description: 'The identifier value, e.g. `+31612345678`.' }),
     },
+    extensions: validates(checkIdentifier),
     resolve: async (_root, args, ctx) => {
+      checkIdentifier(args);
       const workspaceId = normalizeUuid(args.workspaceId);
       const result = await ctx.bird.searchContacts({
         workspaceId,

@@ -1,8 +1,9 @@
-// MessageInteraction: what recipients did with a message (opened, clicked, read, reacted, …) and Message.interactions.
+// Interaction: what recipients did with a message (opened, clicked, read, reacted, …) and Message.interactions.
 import { builder } from '../builder.ts';
 import { INTERACTION_TYPES, type InteractionType as WireInteractionType } from '../bird/types.ts';
 import { type InteractionModel, keys, loadInteractions } from '../loaders.ts';
 import { normalizeUuid, parseNodeKey } from './ids.ts';
+import { validatesConnection } from './arguments.ts';
 import { Message, MessageParticipant, participantsOf } from './message.ts';
 import { resolveConnection } from './pagination.ts';
 
@@ -46,7 +47,7 @@ const InteractionReaction = builder.objectRef<{ emoji?: string; action?: string 
   }),
 });
 
-export const MessageInteraction = builder.loadableNode('MessageInteraction', {
+export const Interaction = builder.loadableNode('Interaction', {
   description: 'Something a recipient did with a message: opened, clicked, read, reacted, unsubscribed, …',
   id: {
     resolve: (interaction) =>
@@ -133,23 +134,25 @@ const INTERACTIONS_MAX = 100_000;
 builder.objectField(Message, 'interactions', (t) =>
   t.connection(
     {
-      type: MessageInteraction,
+      type: Interaction,
       description: 'What recipients did with the message, newest first.',
+      extensions: validatesConnection(),
       resolve: (message, args, ctx) => {
         const { workspaceId, channelId, id: messageId } = message;
-        return resolveConnection(
-          args,
-          { scope: `Message.interactions|${workspaceId}|${channelId}|${messageId}`, maxLimit: INTERACTIONS_MAX },
-          async (page) => {
+        return resolveConnection(args, {
+          scope: `Message.interactions|${workspaceId}|${channelId}|${messageId}`,
+          maxLimit: INTERACTIONS_MAX,
+          keyOf: (interaction: InteractionModel) => [interaction.createdAt, interaction.id],
+          fetch: async (page) => {
             const result = await ctx.bird.listInteractions({ workspaceId, channelId, messageId });
             const all = result.results.map((interaction): InteractionModel => ({ ...interaction, workspaceId }));
             // The list is newest first; a backward walk reads it from the oldest.
             return { results: page.reverse ? all.reverse() : all };
           },
-        );
+        });
       },
     },
-    { name: 'MessageInteractionConnection', description: 'A page of interactions.' },
-    { name: 'MessageInteractionEdge', description: 'An interaction and its cursor.' },
+    { name: 'InteractionConnection', description: 'A page of interactions.' },
+    { name: 'InteractionEdge', description: 'An interaction and its cursor.' },
   ),
 );

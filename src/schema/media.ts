@@ -238,6 +238,7 @@ function storageErrorFrom(error: unknown, resource: string): Error {
 builder.mutationField('createMediaUpload', (t) =>
   t.field({
     type: CreateMediaUploadPayload,
+    nullable: false,
     description:
       "Asks Bird for a one-time upload form (Bird's presigned upload): channel-scoped when `channelId` is given, " +
       'usable on any channel otherwise. The client then posts the file straight to `uploadUrl`; see ' +
@@ -255,6 +256,7 @@ builder.mutationField('createMediaUpload', (t) =>
 builder.mutationField('uploadMedia', (t) =>
   t.field({
     type: UploadMediaPayload,
+    nullable: false,
     description:
       'Stores one file with Bird in one GraphQL multipart request (with the `x-graphql-yoga-csrf` header): the server ' +
       'checks it, asks Bird for an upload form and streams the file there. Use the returned `mediaUrl` in a message.',

@@ -11,13 +11,16 @@ import {
 } from '../bird/types.ts';
 import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
-import { type MessageModel, keys, loadMessages } from '../loaders.ts';
+import { type ChannelModel, type MessageModel, keys, loadMessages } from '../loaders.ts';
+import { validatesConnection } from './arguments.ts';
 import { Channel, Platform } from './channel.ts';
 import { Contact } from './contact.ts';
 import { MessageContent, contentOf, contentText } from './content.ts';
 import { representationKey } from './federation.ts';
+import { MAX_CHANNEL_WINDOW_MS, messageGuard, upstreamFilter } from './filter-guard.ts';
 import { normalizeUuid, parseNodeKey } from './ids.ts';
-import { type ConnectionArgs, resolveConnection } from './pagination.ts';
+import { lazyConnection } from './lazy-parent.ts';
+import { type ConnectionArgs, prepareConnection } from './pagination.ts';
 import { Workspace } from './workspace.ts';
 
 /**
@@ -25,8 +28,6 @@ import { Workspace } from './workspace.ts';
  * (bird-api.md §5, CODE:C1) although the generic docs say 100 (§1.4); the evidence is weighed in src/emulator/pages.ts.
  */
 export const MESSAGE_LIST_MAX_LIMIT = 1000;
-/** Bird refuses a channel message list whose `startAt`..`endAt` window is longer than 7 days. */
-const MAX_CHANNEL_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 const STATUS_DESCRIPTIONS: Record<WireMessageStatus, string> = {
   accepted: 'Accepted by Bird for processing.',
@@ -205,7 +206,8 @@ export const Message = builder.loadableNode('Message', {
     }),
     sender: t.field({
       type: MessageParticipant,
-      description: 'Who sent it: the connector for outgoing messages, the contact for incoming ones.',
+      description:
+        'Who sent it: the connector for outgoing messages, the contact for incoming ones. Bird always names a sender; null only for a sender form this schema does not know yet (a new form must not fail a whole page).',
       resolve: (message) => participantsOf(message.sender, message.workspaceId)[0] ?? null,
     }),
     receivers: t.field({
@@ -334,20 +336,41 @@ export function toListFilter(filter: MessageFilterInput | null | undefined, list
   return result;
 }
 
-function messagesConnection(
-  ctx: Context,
-  args: ConnectionArgs & { filter?: MessageFilterInput | null },
-  target: { workspaceId: string; channelId?: string },
-) {
+type MessagesArgs = ConnectionArgs & { filter?: MessageFilterInput | null };
+
+/** The platforms of channels, through the Channel loader (one batched call; free when the page loads them anyway). */
+function channelPlatforms(ctx: Context, workspaceId: string) {
+  return async (channelIds: readonly string[]) => {
+    const loaded = await Channel.getDataloader(ctx).loadMany(channelIds.map((id) => keys.channel(workspaceId, normalizeUuid(id))));
+    const platforms = new Map<string, string>();
+    loaded.forEach((channel, index) => {
+      if (channel && !(channel instanceof Error)) platforms.set(channelIds[index] as string, (channel as ChannelModel).platformId);
+    });
+    return platforms;
+  };
+}
+
+/** Plans a message list (a channel's or a workspace's), checked by the filter guard. */
+function prepareMessages(ctx: Context, args: MessagesArgs, target: { workspaceId: string; channelId?: string }) {
   const list = target.channelId ? 'channel' : 'workspace';
   const filter = toListFilter(args.filter, list);
-  const scope = `${list === 'channel' ? 'Channel' : 'Workspace'}.messages|${target.workspaceId}|${target.channelId ?? ''}|${JSON.stringify(filter)}`;
   const { workspaceId, channelId } = target;
-  return resolveConnection(args, { scope, maxLimit: MESSAGE_LIST_MAX_LIMIT }, async (page) => {
-    const result = channelId
-      ? await ctx.bird.listChannelMessages({ workspaceId, channelId, ...page, filter })
-      : await ctx.bird.listWorkspaceMessages({ workspaceId, ...page, filter });
-    return { ...result, results: result.results.map((message): MessageModel => ({ ...message, workspaceId })) };
+  const guard = messageGuard(filter, { list, report: ctx.onFilterMismatch, platforms: channelPlatforms(ctx, workspaceId) });
+  return prepareConnection<MessageModel>(args, {
+    scope: `${list === 'channel' ? 'Channel' : 'Workspace'}.messages|${workspaceId}|${channelId ?? ''}|${JSON.stringify(filter)}`,
+    maxLimit: MESSAGE_LIST_MAX_LIMIT,
+    windowed: true,
+    keyOf: (message: MessageModel) => [message.createdAt, message.id],
+    check: guard.check,
+    fetch: async (request) => {
+      const page = { limit: request.limit, pageToken: request.pageToken, reverse: request.reverse, filter: upstreamFilter(filter, request.bound, list) };
+      const result = channelId
+        ? await ctx.bird.listChannelMessages({ workspaceId, channelId, ...page })
+        : await ctx.bird.listWorkspaceMessages({ workspaceId, ...page });
+      const results = result.results.map((message): MessageModel => ({ ...message, workspaceId }));
+      await guard.prepare(results);
+      return { ...result, results };
+    },
   });
 }
 
@@ -356,13 +379,22 @@ const MessageConnection = builder.connectionObject(
   { name: 'MessageEdge', description: 'A message and its cursor.' },
 );
 
+const channelMessages = lazyConnection('Channel', 'messages', (channel: { workspaceId: string; id: string }, args: MessagesArgs, ctx: Context) =>
+  prepareMessages(ctx, args, { workspaceId: channel.workspaceId, channelId: channel.id }),
+);
+
+const workspaceMessages = lazyConnection('Workspace', 'messages', (workspace: { id: string }, args: MessagesArgs, ctx: Context) =>
+  prepareMessages(ctx, args, { workspaceId: workspace.id }),
+);
+
 builder.objectField(Channel, 'messages', (t) =>
   t.connection(
     {
       type: Message,
       description: "The channel's messages, newest first (`last` walks from the oldest).",
       args: { filter: t.arg({ type: MessageFilter, description: 'Narrows the list.' }) },
-      resolve: (channel, args, ctx) => messagesConnection(ctx, args, { workspaceId: channel.workspaceId, channelId: channel.id }),
+      extensions: validatesConnection((args) => toListFilter(args.filter as MessageFilterInput | null | undefined, 'channel')),
+      resolve: (channel, args, ctx, info) => channelMessages(channel, args, ctx, info),
     },
     MessageConnection,
   ),
@@ -374,7 +406,8 @@ builder.objectField(Workspace, 'messages', (t) =>
       type: Message,
       description: "Messages across all of the workspace's channels, newest first.",
       args: { filter: t.arg({ type: MessageFilter, description: 'Narrows the list.' }) },
-      resolve: (workspace, args, ctx) => messagesConnection(ctx, args, { workspaceId: workspace.id }),
+      extensions: validatesConnection((args) => toListFilter(args.filter as MessageFilterInput | null | undefined, 'workspace')),
+      resolve: (workspace, args, ctx, info) => workspaceMessages(workspace, args, ctx, info),
     },
     MessageConnection,
   ),

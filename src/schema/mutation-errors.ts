@@ -180,6 +180,9 @@ export function mutationErrorFrom(
   options: { resource: string; reference?: string | null; mapPath?: (birdPath: string[]) => string[] },
 ): Error {
   if (!(error instanceof BirdError)) return error instanceof Error ? error : new Error(String(error));
+  // The outcome first (src/bird/retry.ts, outcomeOf): a send that reached Bird without a definite answer (a redirect,
+  // any status but 429 and Bird's refusals, a timeout or reset after connecting) may have been processed.
+  if (error.outcomeUnknown && options.reference) return new UnknownOutcomeError(options.reference);
   switch (error.code) {
     case 'INVALID_REQUEST': {
       const fields = fieldErrorsFromBird(error.details, options.mapPath ?? ((path) => ['input', ...path]));
@@ -199,11 +202,9 @@ export function mutationErrorFrom(
     case 'TIMEOUT':
     case 'NETWORK':
     case 'BAD_RESPONSE':
-      // Only a request that carries a reference (a send) can be looked up afterwards; for anything else (a presigned
-      // upload, which has no visible effect until used) asking again is harmless.
-      return error.outcomeUnknown && options.reference
-        ? new UnknownOutcomeError(options.reference)
-        : new UpstreamUnavailableError();
+      // Only a request that carries a reference (a send) can be looked up afterwards (above); for anything else (a
+      // presigned upload, which has no visible effect until used) asking again is harmless.
+      return new UpstreamUnavailableError();
     default:
       return error;
   }

@@ -232,6 +232,7 @@ async function sendMessages(input: SendMessagesInputShape, ctx: Context): Promis
 builder.mutationField('sendMessage', (t) =>
   t.field({
     type: SendMessagePayload,
+    nullable: false,
     description:
       'Sends a message on a channel. Every check Bird would make runs first (nothing is sent when one fails), the message is posted exactly once, and the result says what happened: the message, or why not.',
     args: { input: t.arg({ type: SendMessageInput, required: true, description: 'What to send, to whom, and how.' }) },

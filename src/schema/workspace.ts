@@ -5,7 +5,9 @@ import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import { type WorkspaceModel, keys, loadWorkspaces } from '../loaders.ts';
 import { representationKey } from './federation.ts';
+import { validatesConnection } from './arguments.ts';
 import { isUuid, normalizeUuid, parseNodeKey } from './ids.ts';
+import { isLazyStub, lazyIds, resolveLazyParent } from './lazy-parent.ts';
 import { resolveConnection } from './pagination.ts';
 
 /** Bird's Accounts API pages workspaces 1..100 at a time. */
@@ -80,7 +82,8 @@ export const Workspace = builder.loadableNode('Workspace', {
     parse: (key) => parseNodeKey(key, 2),
   },
   load: (workspaceKeys: string[], ctx) => loadWorkspaces(ctx, workspaceKeys),
-  toKey: (workspace: WorkspaceModel) => keys.workspace(workspace.organizationId, workspace.id),
+  // A lazy stub (src/schema/lazy-parent.ts: ids only) is kept apart, under a key nothing loads.
+  toKey: (workspace: WorkspaceModel) => (isLazyStub(workspace) ? `lazy:${workspace.id}` : keys.workspace(workspace.organizationId, workspace.id)),
   cacheResolved: true,
   fields: (t) => ({
     workspaceId: t.exposeID('id', { nullable: false, description: 'The Bird workspace UUID.' }),
@@ -127,7 +130,11 @@ builder.queryFields((t) => ({
         description: 'The Bird organization UUID; defaults to the configured BIRD_ORGANIZATION_ID.',
       }),
     },
-    resolve: (_root, args, ctx) => keys.workspace(organizationFor(ctx, args.organizationId), normalizeUuid(args.workspaceId)),
+    resolve: (_root, args, ctx, info) => {
+      const ids = { organizationId: organizationFor(ctx, args.organizationId), id: normalizeUuid(args.workspaceId) };
+      const key = keys.workspace(ids.organizationId, ids.id);
+      return resolveLazyParent({ ctx, info, ids: ids as WorkspaceModel, key, load: () => Workspace.getDataloader(ctx).load(key) });
+    },
   }),
   workspaces: t.connection(
     {
@@ -139,20 +146,26 @@ builder.queryFields((t) => ({
           description: 'The Bird organization UUID; defaults to the configured BIRD_ORGANIZATION_ID.',
         }),
       },
+      extensions: validatesConnection(),
       resolve: (_root, args, ctx) => {
         const organizationId = organizationFor(ctx, args.organizationId);
         if (!isUuid(organizationId)) throw badUserInput('Invalid organization id.', { argument: 'organizationId' });
-        return resolveConnection(
-          args,
-          { scope: `Query.workspaces|${organizationId}`, maxLimit: WORKSPACE_LIST_MAX_LIMIT },
-          (page) => ctx.bird.listWorkspaces({ organizationId, ...page }),
-        );
+        return resolveConnection(args, {
+          scope: `Query.workspaces|${organizationId}`,
+          maxLimit: WORKSPACE_LIST_MAX_LIMIT,
+          keyOf: (workspace: WireWorkspace) => [workspace.createdAt, workspace.id],
+          fetch: ({ limit, pageToken, reverse }) => ctx.bird.listWorkspaces({ organizationId, limit, pageToken, reverse }),
+        });
       },
     },
     { name: 'WorkspaceConnection', description: 'A page of workspaces.' },
     { name: 'WorkspaceEdge', description: 'A workspace and its cursor.' },
   ),
 }));
+
+// What a workspace's ids answer without loading it (src/schema/lazy-parent.ts). A lazy workspace is not checked
+// against its organization: its lists are read by workspace id alone.
+lazyIds('Workspace', ['workspaceId', 'organizationId']);
 
 // Federation entity keyed by the workspace UUID alone, as other systems store it. Bird reads a workspace under its
 // organization, which a representation does not carry: it comes from BIRD_ORGANIZATION_ID. Through the loader, so

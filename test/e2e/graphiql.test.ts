@@ -1,16 +1,9 @@
 // GraphiQL in a real Chromium (VERIFY.md d): the default query runs end to end and the page never leaves localhost.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestStack, startTestStack } from '../helpers.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-// Browser tests are skipped only on explicit request (local machines without Chromium); CI always runs them.
-const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
+import { type LaunchedBrowser, SKIP_BROWSER_TESTS, launchBrowser } from './browser.ts';
 
 /** Monaco renders spaces as U+00A0; compare editor text after normalising them. */
 const normalise = (text: string) => text.replace(/\u00a0/g, ' ');
@@ -24,44 +17,24 @@ function isLocal(url: string): boolean {
   }
 }
 
-describe.skipIf(SKIP)('GraphiQL in Chromium', () => {
+describe.skipIf(SKIP_BROWSER_TESTS)('GraphiQL in Chromium', () => {
   let stack: TestStack;
   let server: Server;
-  let browser: BrowserContext;
-  let profile: string;
+  let browser: LaunchedBrowser;
   let origin: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` (.ci/run does this), ` +
-          'or set SKIP_BROWSER_TESTS=1 to skip the browser tests on this machine.',
-      );
-    }
     // The page sends no Authorization header: the server key (the emulator's demo key) applies, as in `npm start`.
     stack = await startTestStack({ authorization: null });
     server = createServer(stack.app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    profile = mkdtempSync(join(tmpdir(), 'gql-ui-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-  }, 60_000);
+    // /usr/bin/chromium when installed, else the binary inside @sparticuz/chromium (inflated on first use).
+    browser = await launchBrowser();
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     if (server) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -72,8 +45,8 @@ describe.skipIf(SKIP)('GraphiQL in Chromium', () => {
   it('runs the default query and shows the result, loading nothing from outside', async () => {
     const requested: string[] = [];
     const pageErrors: Error[] = [];
-    browser.on('request', (request) => requested.push(request.url()));
-    const page = browser.pages()[0] ?? (await browser.newPage());
+    browser.context.on('request', (request) => requested.push(request.url()));
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (error) => pageErrors.push(error));
 
     await page.goto(`${origin}/graphql`);
@@ -96,6 +69,10 @@ describe.skipIf(SKIP)('GraphiQL in Chromium', () => {
     expect(body.data).toBeTypeOf('object');
     const firstField = Object.keys(body.data ?? {})[0];
     expect(firstField).toBeDefined();
+    // What a newcomer sees first: a workspace whose first channel has messages.
+    type Shown = { workspaces: { edges: { node: { channels: { edges: { node: { messages: { edges: unknown[] } } }[] } } }[] } };
+    const firstChannel = (body.data as Shown).workspaces.edges[0]?.node.channels.edges[0]?.node;
+    expect(firstChannel?.messages.edges).toHaveLength(2);
 
     // The result pane (a Monaco editor) shows the response.
     const pane = page.locator('.graphiql-response');

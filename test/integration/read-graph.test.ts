@@ -144,7 +144,7 @@ describe('nodes', () => {
       ['Message', detail.data!.message!.id, { messageId, channelId, workspaceId: WS }, 'GET /workspaces/:ws/channels/:ch/messages/:msg'],
       ['Contact', contacts.data!.workspace!.contacts!.edges![0]!.node!.id, { workspaceId: WS }, 'GET /workspaces/:ws/contacts/:contact'],
       [
-        'MessageInteraction',
+        'Interaction',
         interactionId,
         { messageId },
         'GET /workspaces/:ws/channels/:ch/messages/:msg/interactions',
@@ -157,6 +157,27 @@ describe('nodes', () => {
       expect(result.data!.node).toMatchObject({ __typename: typename, id, ...fields });
       expect(callCounts(), typename).toEqual({ [route]: 1 });
     }
+  });
+
+  it('still accepts interaction ids minted under the old type name MessageInteraction', async () => {
+    const { id: messageId, channelId } = SEED.messages.emailWithInteractions;
+    const detail = await stack.execute(MessageDetailDocument, { workspaceId: WS, channelId, messageId });
+    const current = detail.data!.message!.interactions!.edges[0]!.node;
+    const key = Buffer.from(current.id, 'base64url').toString('utf8');
+    expect(key.startsWith('Interaction:')).toBe(true);
+    const legacy = Buffer.from(`Message${key}`, 'utf8').toString('base64url');
+    stack.requests.resetUpstream();
+    const one = await stack.execute(NodeByIdDocument, { id: legacy });
+    expect(one.errors).toBeUndefined();
+    // Refetched under its current name: the answer carries the new id, so the client's cache converges on it.
+    expect(one.data!.node).toMatchObject({ __typename: 'Interaction', id: current.id, interactionId: current.interactionId, messageId });
+    expect(callCounts()).toEqual({ 'GET /workspaces/:ws/channels/:ch/messages/:msg/interactions': 1 });
+    const many = await stack.execute(NodesByIdsDocument, { ids: [legacy, current.id] });
+    expect(many.errors).toBeUndefined();
+    expect(many.data!.nodes).toEqual([
+      { __typename: 'Interaction', id: current.id },
+      { __typename: 'Interaction', id: current.id },
+    ]);
   });
 
   it('answers null, without an error, for a message that does not exist', async () => {
@@ -216,11 +237,78 @@ describe('message connections', () => {
     }
     expect(seen).toEqual(truth);
     expect(pages).toBe(Math.ceil(truth.length / 37));
-    // Each page: one channel lookup (the root field) and one list call; never a per-message GET.
-    expect(callCounts()).toEqual({
-      'GET /workspaces/:ws/channels': pages,
-      'GET /workspaces/:ws/channels/:ch/messages': pages,
-    });
+    // Each page: one list call (the channel selects only its id and messages, so it is not loaded); never a per-message GET.
+    expect(callCounts()).toEqual({ 'GET /workspaces/:ws/channels/:ch/messages': pages });
+  });
+
+  type Walked = { ids: string[]; cursors: string[]; hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  async function smsPage(variables: { first?: number; after?: string | null; last?: number; before?: string | null }): Promise<Walked> {
+    const result: ExecutionResult<ChannelMessagesPageQuery> = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: SMS, ...variables });
+    expect(result.errors).toBeUndefined();
+    const connection = result.data!.channel!.messages!;
+    return { ids: connection.edges.map((edge) => edge.node.messageId), cursors: connection.edges.map((edge) => edge.cursor), ...connection.pageInfo };
+  }
+  /** Exactly `expected`, in order: no duplicates, no gaps. */
+  function expectExactly(seen: string[], expected: string[]) {
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expected);
+  }
+
+  it('walks the largest channel forward, back from a mid-page cursor, and forward again: the emulator’s listing, 0 duplicates, 0 gaps', async () => {
+    const truth = (await restAll<Message>(`/workspaces/${WS}/channels/${SMS}/messages`)).map((m) => m.id);
+    expect(truth).toHaveLength(SEED.counts.smsMessages);
+    expect(truth).toHaveLength(420);
+    stack.requests.resetUpstream();
+    let pages = 0;
+
+    // Forward: six pages of 37.
+    const forward: string[] = [];
+    let after: string | null = null;
+    let page: Walked | undefined;
+    for (let i = 0; i < 6; i++) {
+      page = await smsPage({ first: 37, after });
+      pages++;
+      forward.push(...page.ids);
+      after = page.endCursor;
+    }
+    expectExactly(forward, truth.slice(0, 222));
+
+    // Back from the middle of the sixth page to the very start, in pages of 41.
+    const pivot = 18;
+    const pivotId = page!.ids[pivot]!;
+    const backward: string[] = [];
+    let before: string | null = page!.cursors[pivot]!;
+    let firstBack: Walked | undefined;
+    for (;;) {
+      const back = await smsPage({ last: 41, before });
+      pages++;
+      firstBack ??= back;
+      expect(back.hasNextPage).toBe(true);
+      backward.unshift(...back.ids);
+      if (!back.hasPreviousPage) break;
+      before = back.startCursor;
+    }
+    const pivotIndex = truth.indexOf(pivotId);
+    expect(pivotIndex).toBe(185 + pivot);
+    expectExactly(backward, truth.slice(0, pivotIndex));
+
+    // Forward again, from an edge in the middle of the first backward page, to the very end, in pages of 53.
+    const restart = 20;
+    const restartId = firstBack!.ids[restart]!;
+    const again: string[] = [];
+    after = firstBack!.cursors[restart]!;
+    for (;;) {
+      const next = await smsPage({ first: 53, after });
+      pages++;
+      expect(next.hasPreviousPage).toBe(true);
+      again.push(...next.ids);
+      if (!next.hasNextPage) break;
+      after = next.endCursor;
+    }
+    expectExactly(again, truth.slice(truth.indexOf(restartId) + 1));
+    // Together: everything before the pivot, the pivot's page-mates after it, to the end; each page exactly 1 call.
+    expectExactly([...backward.slice(0, truth.indexOf(restartId) + 1), ...again], truth);
+    expect(callCounts()).toEqual({ 'GET /workspaces/:ws/channels/:ch/messages': pages });
   });
 
   it('resumes from a cursor in the middle of an upstream page at the next message', async () => {
@@ -252,22 +340,37 @@ describe('message connections', () => {
     expect(seen).toEqual(truth);
   });
 
-  it('refuses a tampered cursor and a cursor of another list as BAD_USER_INPUT with no upstream call', async () => {
+  it('refuses a tampered cursor and a cursor of another list as BAD_USER_INPUT, saying why, with no upstream call', async () => {
     const sms = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: SMS, first: 3 });
     const email = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: EMAIL, first: 3 });
     const smsCursor = sms.data!.channel!.messages!.pageInfo.endCursor!;
     const emailCursor = email.data!.channel!.messages!.pageInfo.endCursor!;
     const decoded = JSON.parse(Buffer.from(smsCursor, 'base64url').toString()) as unknown[];
-    decoded[3] = 1;
+    decoded[3] = '00000000-0000-4000-8000-000000000000';
     const tampered = Buffer.from(JSON.stringify(decoded)).toString('base64url');
-    for (const after of [tampered, emailCursor, 'bm90IGEgY3Vyc29y', `${smsCursor}x`]) {
+    const older = Buffer.from(JSON.stringify(['c1', 'f', null, 3, 'abcdefabcdef'])).toString('base64url');
+    const cases: [string, string][] = [
+      [tampered, 'ALTERED'],
+      [`${smsCursor}x`, 'MALFORMED'],
+      ['bm90IGEgY3Vyc29y', 'MALFORMED'],
+      [older, 'EXPIRED'],
+    ];
+    for (const [after, reason] of cases) {
       stack.requests.resetUpstream();
       const result = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: SMS, first: 3, after });
-      expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
-      expect(result.data!.channel!.messages).toBeNull();
-      // Only the root channel lookup ran; no message list was fetched with the bad cursor.
-      expect(stack.requests.upstream().map((entry) => entry.route)).toEqual(['GET /workspaces/:ws/channels']);
+      // Refused before execution: the whole operation, with the reason.
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors?.map((error) => [error.extensions?.code, error.extensions?.reason])).toEqual([['BAD_USER_INPUT', reason]]);
+      expect(result.errors![0]!.message).toMatch(/^Invalid cursor `after`: /);
+      expect(stack.requests.upstream()).toEqual([]);
     }
+    // A sound cursor of another list is refused by the list it is used on, before anything is fetched.
+    stack.requests.resetUpstream();
+    const foreign = await stack.execute(ChannelMessagesPageDocument, { workspaceId: WS, channelId: SMS, first: 3, after: emailCursor });
+    expect(foreign.data).toEqual({ channel: null });
+    expect(foreign.errors?.map((error) => [error.extensions?.code, error.extensions?.reason])).toEqual([['BAD_USER_INPUT', 'OTHER_LIST']]);
+    expect(foreign.errors![0]!.message).toContain('belongs to another list');
+    expect(stack.requests.upstream()).toEqual([]);
   });
 
   it('refuses out-of-range page sizes', async () => {

@@ -36,9 +36,10 @@ it('answers every request in flight, refuses new connections, then closes the up
       async (response) => ({ status: response.statusCode, body: (await response.body.json()) as { data?: unknown; errors?: unknown } }),
     ),
   );
-  // Wait until the emulator has seen all N upstream calls: the N requests are now being served.
-  while (emulator.requests.length < N) await new Promise((resolve) => setTimeout(resolve, 10));
+  // Wait until the N requests are being served: the identical GETs share one upstream call (coalescing).
+  while (emulator.requests.length < 1 || running.inFlight() < N) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(running.inFlight()).toBe(N);
+  expect(emulator.requests).toHaveLength(1);
 
   const stopped = running.shutdown();
   // New connections are refused while the old requests drain.

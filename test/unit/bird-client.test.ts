@@ -28,7 +28,7 @@ let bird: BirdClient;
 
 beforeAll(async () => {
   emulator = await startEmulator({ rateLimits: false });
-  bird = createBirdClient({ apiUrl: emulator.url, deadlineMs: 5_000, random: () => 0 });
+  bird = createBirdClient({ apiUrl: emulator.url, deadlineMs: 5_000, random: () => 0, mediaRedirectOrigins: [emulator.objectStore.url] });
 });
 
 afterEach(() => {
@@ -394,8 +394,9 @@ describe('media', () => {
   it('the deadline covers a download until its headers; then the body streams on, and the caller can abort it', async () => {
     const image = SEED.messages.incomingImage;
     const mediaUrl = `${emulator.url}${image.mediaPath}`;
-    const MEDIA = 'GET /workspaces/:ws/messages/:msg/media/:media';
-    const slow = createBirdClient({ apiUrl: emulator.url, deadlineMs: 300, bodyTimeoutMs: 5_000 });
+    // The bytes come from the object store Bird redirects to: its body is the slow one.
+    const MEDIA = 'GET /objects/:key';
+    const slow = createBirdClient({ apiUrl: emulator.url, deadlineMs: 300, bodyTimeoutMs: 5_000, mediaRedirectOrigins: [emulator.objectStore.url] });
     try {
       emulator.setFaults({ [MEDIA]: [{ slowBodyMs: 800 }, { slowBodyMs: 800 }] });
       const media = await slow.downloadMedia({ mediaUrl }, call);

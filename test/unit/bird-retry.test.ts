@@ -6,6 +6,7 @@ import {
   backoffMs,
   isIdempotent,
   isRetryable,
+  outcomeOf,
   parseRetryAfter,
   resolveRetryPolicy,
   retryDelay,
@@ -65,6 +66,26 @@ describe('isRetryable: is this failure resent for this method', () => {
     }
     expect(wasNeverSent(policy, undefined)).toBe(false);
     expect(wasNeverSent(policy, 'ECONNRESET')).toBe(false);
+  });
+});
+
+describe('outcomeOf: what a failed POST did at Bird', () => {
+  it('not processed only after a 429 or a connection that never opened', () => {
+    expect(outcomeOf(policy, status(429))).toBe('not-processed');
+    for (const code of policy.unsentErrors) expect(outcomeOf(policy, transport(code))).toBe('not-processed');
+  });
+
+  it("rejected after Bird's documented refusals", () => {
+    for (const code of [400, 401, 403, 404, 409, 422]) expect(outcomeOf(policy, status(code))).toBe('rejected');
+  });
+
+  it('unknown after any other answer and after any failure once connected', () => {
+    for (const code of [301, 302, 303, 307, 308, 405, 408, 410, 413, 418, 425, 451, 499, 500, 501, 502, 503, 504, 599]) {
+      expect(outcomeOf(policy, status(code)), String(code)).toBe('unknown');
+    }
+    for (const code of ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', undefined]) {
+      expect(outcomeOf(policy, transport(code)), String(code)).toBe('unknown');
+    }
   });
 });
 

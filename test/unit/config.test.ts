@@ -23,6 +23,12 @@ describe('loadConfig', () => {
         bodyTimeoutMs: 5000,
         deadlineMs: 10000,
         connections: 16,
+        // Sharing Bird: Bird's own rates per workspace, half the connections per credential, 8 per request.
+        pacing: { getPerSecond: 50, postPerSecond: 500 },
+        redisUrl: null,
+        mediaRedirectOrigins: [],
+        maxInFlightPerCredential: 8,
+        maxInFlightPerRequest: 8,
       },
       graphiql: true,
       logLevel: 'info',
@@ -127,6 +133,55 @@ describe('loadConfig', () => {
 
   it('refuses demo mode in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/NODE_ENV=production needs a real upstream/);
+  });
+
+  it('reads the settings of how Bird is shared: pacing, Redis, caps in flight, media redirect origins', () => {
+    const config = loadConfig({
+      BIRD_API_URL: 'https://api.bird.com',
+      BIRD_RATE_GET_PER_SECOND: '200',
+      BIRD_RATE_POST_PER_SECOND: 'off',
+      REDIS_URL: 'redis://:secret@127.0.0.1:6380/2',
+      BIRD_CONNECTIONS: '32',
+      BIRD_MAX_IN_FLIGHT_PER_CREDENTIAL: '4',
+      BIRD_MAX_IN_FLIGHT_PER_REQUEST: '2',
+      BIRD_MEDIA_REDIRECT_ORIGINS: 'https://objects.example.com, http://127.0.0.1:9000',
+    });
+    expect(config.bird).toMatchObject({
+      pacing: { getPerSecond: 200, postPerSecond: null },
+      redisUrl: 'redis://:secret@127.0.0.1:6380/2',
+      connections: 32,
+      maxInFlightPerCredential: 4,
+      maxInFlightPerRequest: 2,
+      mediaRedirectOrigins: ['https://objects.example.com', 'http://127.0.0.1:9000'],
+    });
+    expect(loadConfig({ BIRD_API_URL: 'https://api.bird.com', BIRD_CONNECTIONS: '5' }).bird.maxInFlightPerCredential).toBe(3);
+    // The Redis URL may carry a password: only whether one is set is printed.
+    expect(JSON.stringify(describeConfig(config))).not.toContain('secret');
+
+    let message = '';
+    try {
+      loadConfig({
+        BIRD_API_URL: 'https://api.bird.com',
+        BIRD_RATE_GET_PER_SECOND: '2',
+        BIRD_RATE_POST_PER_SECOND: 'fast',
+        REDIS_URL: 'http://:hunter2@127.0.0.1',
+        BIRD_CONNECTIONS: '4',
+        BIRD_MAX_IN_FLIGHT_PER_CREDENTIAL: '5',
+        BIRD_MAX_IN_FLIGHT_PER_REQUEST: '0',
+        BIRD_MEDIA_REDIRECT_ORIGINS: 'https://objects.example.com/path',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n').slice(1)).toEqual([
+      ' - BIRD_RATE_GET_PER_SECOND must be an integer 3..1000000 (got "2")',
+      ' - BIRD_RATE_POST_PER_SECOND must be an integer 3..1000000 (got "fast")',
+      ' - REDIS_URL must be a redis:// or rediss:// URL (got a value that does not match)',
+      ' - BIRD_MEDIA_REDIRECT_ORIGINS must be a comma-separated list of exact origins like https://objects.example.com (got "https://objects.example.com/path")',
+      ' - BIRD_MAX_IN_FLIGHT_PER_CREDENTIAL must be an integer 1..4 (got "5")',
+      ' - BIRD_MAX_IN_FLIGHT_PER_REQUEST must be an integer 1..10000 (got "0")',
+    ]);
+    expect(message).not.toContain('hunter2');
   });
 
   it('throws one error listing every bad setting, without quoting the key', () => {

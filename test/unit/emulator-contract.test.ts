@@ -233,7 +233,7 @@ describe('routing and the request log', () => {
     const res = await get(e, '/nowhere', { query: { a: 1 } });
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('NotFound');
-    expect(e.requests).toEqual([{ method: 'GET', route: 'UNMATCHED', path: '/nowhere', query: { a: '1' }, status: 404 }]);
+    expect(e.requests).toEqual([{ method: 'GET', route: 'UNMATCHED', path: '/nowhere', query: { a: '1' }, status: 404, at: expect.any(Number) }]);
   });
 
   it('query keys named like Object.prototype members are plain keys', async () => {
@@ -254,8 +254,9 @@ describe('routing and the request log', () => {
         query: { platform: ['sms', 'email'], limit: '5' },
         status: 200,
         requestId: 'req-1',
+        at: expect.any(Number),
       },
-      { method: 'GET', route: 'GET /workspaces/:ws/channels', path: `/workspaces/${WS}/channels`, query: {}, status: 401 },
+      { method: 'GET', route: 'GET /workspaces/:ws/channels', path: `/workspaces/${WS}/channels`, query: {}, status: 401, at: expect.any(Number) },
     ]);
     const log = JSON.stringify(e.requests);
     expect(log).not.toContain(KEY);
