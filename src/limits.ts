@@ -46,17 +46,22 @@ export const LIMIT_ERROR_CODES = {
   uploads: 'UPLOAD_LIMIT_EXCEEDED',
 } as const;
 
-/** The cost of a list of the parent's own data (content items, actions, …): the Pothos default, a typical size. */
+/** A list of the parent's own data (content items, actions, …) counts this many items: the Pothos default. */
 export const LIST_MULTIPLIER = 10;
 
 /**
- * The most items of each list field whose items can lead to Bird calls, by field name, for the upstream-call estimate
- * (an upper bound must not guess). A test checks that every such list of the schema has an entry here.
+ * The lists whose items lead to Bird calls, by field name: how many items the estimate counts (`likely`) and the most
+ * they can hold (`max`). The estimate refuses up front what will probably pass MAX_UPSTREAM_CALLS, so it counts the
+ * likely size; what only might (an email to 1,000 receivers, each one contact call) is stopped by the Bird handle's
+ * hard cap at MAX_UPSTREAM_CALLS calls (src/bird/handle.ts), and fails whole. Counting `max` instead would refuse every
+ * message's receiver contacts, a one-receiver WhatsApp message's included (1,002 calls for 2). A test checks that every
+ * such list of the schema has an entry, so no fan-out is left to the default by accident.
  */
-export const LIST_BOUNDS: Readonly<Record<string, number>> = {
-  // A message's or an interaction's participants. Bird documents no maximum; 1,000 is the most one send may name
-  // (src/schema/send.ts) and what an email to a list holds. Each participant's `contact` is one call.
-  receivers: 1_000,
+export const FAN_OUT_LISTS: Readonly<Record<string, { likely: number; max: number }>> = {
+  // A message's or an interaction's participants: one on every platform but email (bird-api.md §2a(ii)); an email to a
+  // handful of people is the common case. Bird documents no maximum; 1,000 is the most one send may name
+  // (src/schema/send.ts). Each participant's `contact` is one call.
+  receivers: { likely: 10, max: 1_000 },
 };
 
 /** Root mutations that make more than one call: uploadMedia asks Bird for a form, then posts the file to storage. */
@@ -75,7 +80,7 @@ function lengthOf(value: unknown): number | undefined {
 /**
  * How many times a field's sub-selection runs: a connection's page size (`first`, else `last`, else the default page),
  * the number of ids or representations for `nodes` / `_entities`, 1 for `edges` (the connection already multiplied),
- * LIST_MULTIPLIER for other lists, 1 otherwise.
+ * the likely size of a fan-out list (FAN_OUT_LISTS), LIST_MULTIPLIER for other lists, 1 otherwise.
  */
 export function selectionMultiplier(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
   if (isConnectionField(field)) {
@@ -84,18 +89,8 @@ export function selectionMultiplier(field: GraphQLField<unknown, unknown>, args:
   }
   if (field.name === 'nodes') return lengthOf(args.ids) ?? LIST_MULTIPLIER;
   if (field.name === '_entities') return lengthOf(args.representations) ?? LIST_MULTIPLIER;
-  if (isListType(getNullableType(field.type))) return field.name === 'edges' ? 1 : LIST_MULTIPLIER;
+  if (isListType(getNullableType(field.type))) return field.name === 'edges' ? 1 : (FAN_OUT_LISTS[field.name]?.likely ?? LIST_MULTIPLIER);
   return 1;
-}
-
-/**
- * How many times a field's sub-selection runs at most, for the upstream-call estimate: selectionMultiplier, except
- * that lists of the parent's data count their real bound (LIST_BOUNDS) instead of a typical size.
- */
-export function callMultiplier(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
-  const bound = LIST_BOUNDS[field.name];
-  if (bound !== undefined && isListType(getNullableType(field.type))) return bound;
-  return selectionMultiplier(field, args);
 }
 
 /**
@@ -179,7 +174,7 @@ function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQL
       const field = type.getFields()[selection.name.value];
       if (!field) continue;
       const args = fieldArgs(field, selection, walk.variables);
-      const inner = callMultiplier(field, args);
+      const inner = selectionMultiplier(field, args);
       const own = callsPerParent(field, type, type === walk.mutation);
       total += multiplier * own * (field.name === '_entities' || field.name === 'nodes' ? inner : 1);
       if (type === walk.mutation && field.name === UPLOAD_FIELD) {

@@ -189,10 +189,12 @@ describe('item 12: caching headers, /metrics protection, connection: close at sh
     const N = 3;
     stack.emulator.setFaults({ 'GET /workspaces/:ws/channels/:ch/messages/:msg': Array.from({ length: N }, () => ({ delayMs: 400 })) });
     const running = await serve(stack);
-    const query = JSON.stringify({ query: `{ message(workspaceId: "${WS}", channelId: "${MSG.channelId}", messageId: "${MSG.id}") { messageId } }` });
+    // Three different messages: identical GETs in flight together would be made once (coalesced).
+    const ids = stack.emulator.store.allMessages(WS, MSG.channelId).slice(0, N).map((message) => message.id);
+    const query = (id: string) => JSON.stringify({ query: `{ message(workspaceId: "${WS}", channelId: "${MSG.channelId}", messageId: "${id}") { messageId } }` });
     const port = portOf(running);
     // Keep-alive requests, as browsers and proxies send them.
-    const inFlight = Array.from({ length: N }, () => send(port, { body: query, headers: { connection: 'keep-alive' } }));
+    const inFlight = ids.map((id) => send(port, { body: query(id), headers: { connection: 'keep-alive' } }));
     while (stack.requests.upstream().length < N) await new Promise((resolve) => setTimeout(resolve, 10));
     const stopped = running.shutdown();
     const answers = await Promise.all(inFlight);

@@ -140,7 +140,7 @@ describe('loadConfig', () => {
       BIRD_API_URL: 'https://api.bird.com',
       BIRD_RATE_GET_PER_SECOND: '200',
       BIRD_RATE_POST_PER_SECOND: 'off',
-      REDIS_URL: 'redis://:secret@127.0.0.1:6380/2',
+      REDIS_URL: 'redis://:r3dis-pa55@127.0.0.1:6380/2',
       BIRD_CONNECTIONS: '32',
       BIRD_MAX_IN_FLIGHT_PER_CREDENTIAL: '4',
       BIRD_MAX_IN_FLIGHT_PER_REQUEST: '2',
@@ -148,7 +148,7 @@ describe('loadConfig', () => {
     });
     expect(config.bird).toMatchObject({
       pacing: { getPerSecond: 200, postPerSecond: null },
-      redisUrl: 'redis://:secret@127.0.0.1:6380/2',
+      redisUrl: 'redis://:r3dis-pa55@127.0.0.1:6380/2',
       connections: 32,
       maxInFlightPerCredential: 4,
       maxInFlightPerRequest: 2,
@@ -156,7 +156,7 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({ BIRD_API_URL: 'https://api.bird.com', BIRD_CONNECTIONS: '5' }).bird.maxInFlightPerCredential).toBe(3);
     // The Redis URL may carry a password: only whether one is set is printed.
-    expect(JSON.stringify(describeConfig(config))).not.toContain('secret');
+    expect(JSON.stringify(describeConfig(config))).not.toContain('r3dis-pa55');
 
     let message = '';
     try {
