@@ -87,8 +87,8 @@ async function main(): Promise<void> {
         LOG_LEVEL: 'warn',
         GRAPHIQL: 'false',
         // The emulator has no rate limits here; the client's own pacing must not be what is measured.
-        BIRD_RATE_GET_PER_SECOND: '100000',
-        BIRD_RATE_POST_PER_SECOND: '100000',
+        BIRD_RATE_GET_PER_SECOND: 'off',
+        BIRD_RATE_POST_PER_SECOND: 'off',
       },
       ready: { kind: 'poll', url, path: '/health' },
     });
