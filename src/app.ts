@@ -19,6 +19,7 @@ import { DEFAULT_MAX_FIELD_BYTES, uploadBodyLimit, useMultipartUploads } from '.
 import { createObservability } from './observability/index.ts';
 import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
+import { createLive, registerLiveRuntime } from './live/index.ts';
 import { createReadiness, useReadiness } from './ready.ts';
 import { corsOptions, introspectionPlugins, isAllowedHost, persistedOperationsPlugins, routerProof, useCsrfPrevention, useHostCheck } from './security.ts';
 import { createChannelPlatformCache } from './schema/channel-platform-cache.ts';
@@ -127,7 +128,9 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
 
   const log = logger ?? yogaLogger(createLogger({ level: config.logLevel, format: config.logFormat }));
   const observability = createObservability({ config, logger: log, graphqlPath: GRAPHQL_PATH, requestIdOf: idOf, ...(spanExporter ? { spanExporter } : {}) });
-  const readiness = createReadiness({ url: config.bird.apiUrl, timeoutMs: config.ready.timeoutMs, cacheMs: config.ready.cacheMs });
+  // Live updates (src/live): the webhook receiver, the event bus (memory or Redis) and the subscriptions' hub.
+  const live = createLive({ config: config.live, publicUrl: config.publicUrl, bird, logger: log, registry: observability.metrics?.registry ?? null, exposeLimits: !config.production });
+  const readiness = createReadiness({ url: config.bird.apiUrl, timeoutMs: config.ready.timeoutMs, cacheMs: config.ready.cacheMs, dependencies: [live.healthy] });
   // Signed download links for Bird media (GET /media/<token>) and streamed multipart uploads (src/media).
   const mediaLinks = createMediaLinkIssuer({
     secret: config.media.linkSecret,
@@ -191,6 +194,8 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       useCodedErrors(),
       observability.plugin,
       useReadiness(readiness),
+      // POST /webhooks/bird answers before CSRF and the limits; the live context and per-event execution of subscriptions.
+      ...live.plugins,
       useMediaDownloadRoute({ bird, keys: mediaLinks.keys, requestIdOf: idOf }),
       // GET and multipart/form-urlencoded/text POSTs (CORS "simple" requests) must carry the CSRF header: a browser
       // only sends it after a preflight, which the CORS allowlist answers (CSRF_REJECTED otherwise).
@@ -247,5 +252,6 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     },
   });
   if (observability.metricsListener) metricsListeners.set(app, observability.metricsListener);
+  registerLiveRuntime(app, live);
   return app;
 }

@@ -9,6 +9,10 @@ import type { BirdClientOptions } from './bird/client.ts';
 import { DEFAULT_MAX_IN_FLIGHT_PER_REQUEST } from './bird/handle.ts';
 import { BIRD_RATE_LIMITS } from './bird/pacing.ts';
 import { CHANNEL_PLATFORM_CACHE_DEFAULTS } from './schema/channel-platform-cache.ts';
+import { DEFAULT_DEDUPE_TTL_SECONDS } from './live/ledger.ts';
+import { DEFAULT_WEBHOOK_MAX_BYTES } from './live/receiver.ts';
+import { DEFAULT_TOLERANCE_SECONDS } from './live/signature.ts';
+import { SUBSCRIPTION_DEFAULTS } from './live/subscriptions.ts';
 
 /** Bird's public endpoints, used when a server key is configured without an explicit URL. */
 export const BIRD_API_URL = 'https://api.bird.com';
@@ -134,11 +138,39 @@ export interface Config {
   http: { headersTimeoutMs: number; requestTimeoutMs: number };
   /** Sends (src/schema/send.ts). */
   sends: SendsConfig;
+  /** Live updates: the webhook receiver, the event bus and subscriptions (src/live). */
+  live: LiveConfig;
 }
 
 export interface SendsConfig {
   /** The channel-platform cache: entries live `ttlMs` (SEND_CHANNEL_CACHE_TTL_MS), at most `max` (SEND_CHANNEL_CACHE_SIZE); 0 turns it off. */
   channelCache: { ttlMs: number; max: number };
+}
+
+export interface LiveConfig {
+  /** WEBHOOK_SIGNING_KEY: the key Bird signs deliveries with; null = the receiver refuses them (503). */
+  signingKey: string | null;
+  /** False when WEBHOOK_SIGNING_KEY is unset and demo mode made a random one for this process. */
+  signingKeyGiven: boolean;
+  /** REDIS_URL: events and the delivery ledger shared by every replica; null = in memory (one replica). */
+  redisUrl: string | null;
+  /** WEBHOOK_MAX_BYTES: deliveries above this are refused with 413. */
+  maxBodyBytes: number;
+  /** WEBHOOK_TOLERANCE_SECONDS: how far a delivery's timestamp may be from our clock. */
+  toleranceSeconds: number;
+  /** WEBHOOK_DEDUPE_TTL_SECONDS: how long a delivery id is remembered (Bird retries for about 8 hours). */
+  dedupeTtlSeconds: number;
+  /** WEBHOOK_WORKSPACE_IDS: the workspaces `npm run webhooks:register` subscribes; null = every workspace the key lists. */
+  workspaceIds: readonly string[] | null;
+  /** SUBSCRIPTIONS_PER_CONNECTION / SUBSCRIPTIONS_MAX: caps on open subscriptions. */
+  maxPerConnection: number;
+  maxTotal: number;
+  /** SUBSCRIPTION_KEEPALIVE_MS: WebSocket ping interval (SSE streams get yoga's keep-alive comment every 12 s). */
+  keepAliveMs: number;
+  /** SUBSCRIPTION_REAUTHORIZE_MS: a stream re-checks its credential (one Bird call) before an event after this long. */
+  reauthorizeMs: number;
+  /** Demo mode's emulator: ms per status step, share of failed messages, share of duplicate deliveries. */
+  demo: { stepMs: number; failureRate: number; duplicateRate: number };
 }
 
 export interface MediaConfig {
@@ -346,6 +378,8 @@ export function loadConfig(env: Env = process.env): Config {
         max: read.int('SEND_CHANNEL_CACHE_SIZE', CHANNEL_PLATFORM_CACHE_DEFAULTS.max, 0, 1_000_000),
       }),
     }),
+    // REDIS_URL is read once: the pacing bucket and the live events and delivery ledger share one Redis.
+    live: readLive(read, demo, bird.redisUrl),
   };
 
   if (read.problems.length > 0) {
@@ -364,19 +398,7 @@ function readSharing(read: Reader, connections: number) {
     read.raw(name)?.toLowerCase() === 'off' ? null : read.int(name, fallback, 3, 1_000_000);
   const getPerSecond = rate('BIRD_RATE_GET_PER_SECOND', BIRD_RATE_LIMITS.getPerSecond as number);
   const postPerSecond = rate('BIRD_RATE_POST_PER_SECOND', BIRD_RATE_LIMITS.postPerSecond as number);
-  const redisRaw = read.raw('REDIS_URL');
-  let redisUrl: string | null = null;
-  if (redisRaw !== undefined) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(redisRaw);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed && (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:')) redisUrl = redisRaw;
-    // The URL may hold a password: never quoted.
-    else read.problems.push('REDIS_URL must be a redis:// or rediss:// URL (got a value that does not match)');
-  }
+  const redisUrl = readRedisUrl(read);
   const originsRaw = read.raw('BIRD_MEDIA_REDIRECT_ORIGINS');
   const origins = originsRaw === undefined ? [] : originsRaw.split(',').map((origin) => origin.trim()).filter(Boolean);
   const badOrigins = origins.filter((origin) => !ORIGIN.test(origin));
@@ -548,15 +570,78 @@ function readMedia(read: Reader): { media: MediaConfig; publicUrl: string | null
   return { media: Object.freeze(media), publicUrl: read.url('PUBLIC_URL') ?? null };
 }
 
-/** The config as safe to print: the server key and the media link secret are reduced to whether one is set. */
+/** REDIS_URL, shared by every replica (pacing, live events, the webhook delivery ledger); null = in memory. */
+function readRedisUrl(read: Reader): string | null {
+  const value = read.raw('REDIS_URL');
+  if (value === undefined) return null;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed && ['redis:', 'rediss:'].includes(parsed.protocol) && parsed.hostname) return value;
+  // Never quoted: the URL may carry a password.
+  read.problems.push('REDIS_URL must be a redis:// or rediss:// URL (got a value that does not match)');
+  return null;
+}
+
+/** A share in [0, 1], e.g. `0.1`. */
+function rate(read: Reader, name: string, fallback: number): number {
+  const value = read.raw(name);
+  if (value === undefined) return fallback;
+  const n = /^(0(\.\d+)?|1(\.0+)?)$/.test(value) ? Number(value) : Number.NaN;
+  if (Number.isNaN(n)) {
+    read.problems.push(`${name} must be a number from 0 to 1 (got ${JSON.stringify(value)})`);
+    return fallback;
+  }
+  return n;
+}
+
+/** Live updates: webhook receiver, Redis, subscription caps; demo mode makes a signing key when none is given. */
+function readLive(read: Reader, demo: boolean, redisUrl: string | null): LiveConfig {
+  const key = read.raw('WEBHOOK_SIGNING_KEY');
+  if (key !== undefined && !/^[\x21-\x7e]{16,1024}$/.test(key)) {
+    read.problems.push('WEBHOOK_SIGNING_KEY must be 16..1024 visible ASCII characters (e.g. `openssl rand -base64 32`) (got a value that does not match)');
+  }
+  const ids = read.raw('WEBHOOK_WORKSPACE_IDS');
+  let workspaceIds: string[] | null = null;
+  if (ids !== undefined) {
+    const list = ids.split(',').map((id) => id.trim()).filter(Boolean);
+    if (list.length === 0 || list.some((id) => !UUID.test(id))) read.problems.push(`WEBHOOK_WORKSPACE_IDS must be a comma-separated list of workspace UUIDs (got ${JSON.stringify(ids)})`);
+    else workspaceIds = [...new Set(list.map((id) => id.toLowerCase()))];
+  }
+  return Object.freeze({
+    signingKey: key ?? (demo ? randomBytes(32).toString('base64url') : null),
+    signingKeyGiven: key !== undefined,
+    redisUrl,
+    maxBodyBytes: read.int('WEBHOOK_MAX_BYTES', DEFAULT_WEBHOOK_MAX_BYTES, 1_024, 64 * 1024 * 1024),
+    toleranceSeconds: read.int('WEBHOOK_TOLERANCE_SECONDS', DEFAULT_TOLERANCE_SECONDS, 1, 3_600),
+    dedupeTtlSeconds: read.int('WEBHOOK_DEDUPE_TTL_SECONDS', DEFAULT_DEDUPE_TTL_SECONDS, 60, 7 * 24 * 3600),
+    workspaceIds: workspaceIds && Object.freeze(workspaceIds),
+    maxPerConnection: read.int('SUBSCRIPTIONS_PER_CONNECTION', SUBSCRIPTION_DEFAULTS.maxPerConnection, 1, 10_000),
+    maxTotal: read.int('SUBSCRIPTIONS_MAX', SUBSCRIPTION_DEFAULTS.maxTotal, 1, 1_000_000),
+    keepAliveMs: read.int('SUBSCRIPTION_KEEPALIVE_MS', SUBSCRIPTION_DEFAULTS.keepAliveMs, 1_000, 600_000),
+    reauthorizeMs: read.int('SUBSCRIPTION_REAUTHORIZE_MS', SUBSCRIPTION_DEFAULTS.reauthorizeMs, 1_000, 24 * 3600 * 1000),
+    demo: Object.freeze({
+      stepMs: read.int('DEMO_STATUS_STEP_MS', 1_500, 10, 600_000),
+      failureRate: rate(read, 'DEMO_FAILURE_RATE', 0.1),
+      duplicateRate: rate(read, 'DEMO_DUPLICATE_RATE', 0.05),
+    }),
+  });
+}
+
+/** The config as safe to print: the server key, the media link secret, the signing key and Redis's URL are reduced to whether one is set. */
 export function describeConfig(config: Config): Record<string, unknown> {
   const { accessKey, redisUrl, ...bird } = config.bird;
   const { linkSecret: _secret, ...media } = config.media;
+  const { signingKey, redisUrl: _sameRedisUrl, ...live } = config.live;
   return {
     ...config,
     bird: { ...bird, accessKey: accessKey === null ? 'unset' : 'set', redisUrl: redisUrl === null ? 'unset' : 'set' },
     media: { ...media, linkSecret: media.linkSecretGiven ? 'set' : 'random' },
     router: { ...config.router, secret: config.router.secret === null ? 'unset' : 'set' },
     metricsToken: config.metricsToken === null ? 'unset' : 'set',
+    live: { ...live, signingKey: signingKey === null ? 'unset' : live.signingKeyGiven ? 'set' : 'random', redisUrl: redisUrl === null ? 'unset' : 'set' },
   };
 }

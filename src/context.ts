@@ -1,6 +1,7 @@
 // The per-request Context: the Bird handle bound to this request's credential, plus what resolvers need of the request.
 import type { BirdHandle } from './bird/handle.ts';
 import { publicError } from './errors.ts';
+import type { LiveContext } from './live/execution.ts';
 import type { MediaLinks } from './media/links.ts';
 import type { ChannelPlatformCache } from './schema/channel-platform-cache.ts';
 
@@ -23,6 +24,8 @@ export interface Context {
   onBatch?: (loader: string, size: number) => void;
   /** Told of every item Bird returned that a filter asked for should have excluded (src/schema/filter-guard.ts). */
   onFilterMismatch?: (list: string, filter: string) => void;
+  /** Subscriptions: the live hub, the connection and a rebinder (src/live/execution.ts adds it to every context). */
+  live?: LiveContext;
 }
 
 /** The error a Bird call fails with when the request brought no usable credential and the server holds no key. */

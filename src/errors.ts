@@ -18,6 +18,9 @@ export const PUBLIC_ERROR_CODES = [
   'UPSTREAM_UNAVAILABLE',
   // The same code as the pre-execution estimate's (src/limits.ts): the operation needs more Bird calls than allowed.
   'UPSTREAM_BUDGET_EXCEEDED',
+  // Subscriptions (src/live/subscriptions.ts): a cap reached, or the replica is shutting down.
+  'SUBSCRIPTION_LIMIT_EXCEEDED',
+  'SHUTTING_DOWN',
 ] as const;
 export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
 

@@ -1,6 +1,12 @@
-// startServer(): the node:http listener around the app (timeouts, a metrics port), and its graceful shutdown (stop accepting, drain, close upstreams).
+// startServer(): the node:http listener around the app (timeouts, a metrics port, WebSocket upgrades) and its graceful shutdown (stop accepting, end live streams, drain, close upstreams).
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { App } from './app.ts';
+import type { Config } from './config.ts';
+import { liveRuntimeOf } from './live/index.ts';
+import { createWebSocketEndpoint } from './live/websocket.ts';
+import { isAllowedHost } from './security.ts';
 
 /**
  * node:http timeouts: 10 s for a request's headers (Node's 60 s lets slow-header clients hold sockets), and the whole
@@ -24,6 +30,13 @@ export interface StartServerOptions {
   metrics?: { port: number; host: string; handler: Handler };
   /** Runs after the last request is answered: dispose the app, close the Bird pool, stop the emulator. */
   onDrained?: () => Promise<void>;
+  /** The 'upgrade' listener (graphql-ws on /graphql), attached before the server listens. */
+  onUpgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /**
+   * Runs once shutdown has stopped accepting connections, before the drain waits: ends long-lived responses (SSE
+   * subscriptions) and WebSockets cleanly, so they do not hold the drain until the grace period.
+   */
+  beforeDrain?: () => Promise<void>;
   log?: (message: string) => void;
 }
 
@@ -61,7 +74,7 @@ function urlOf(server: Server): string {
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const { handler, port, host, shutdownTimeoutMs, onDrained, log = () => {} } = options;
+  const { handler, port, host, shutdownTimeoutMs, onDrained, onUpgrade, beforeDrain, log = () => {} } = options;
   const timeouts = options.timeouts ?? SERVER_DEFAULTS;
   let stopping: Promise<void> | undefined;
   /** Responses being written: those whose headers are not sent yet get `connection: close` when shutdown starts. */
@@ -83,6 +96,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       handler(req, res);
     },
   );
+  if (onUpgrade) server.on('upgrade', onUpgrade);
   await listen(server, port, host);
   const url = urlOf(server);
 
@@ -110,6 +124,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       server.closeAllConnections();
     }, shutdownTimeoutMs);
     force.unref();
+    await beforeDrain?.().catch((error: unknown) => log(`ending live streams failed: ${(error as Error).message}`));
     await Promise.all([closed, metricsClosed]);
     clearTimeout(force);
     await onDrained?.();
@@ -126,4 +141,60 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return stopping;
     },
   };
+}
+
+export interface ServeAppOptions {
+  /** The yoga app (createApp). */
+  app: App;
+  config: Pick<Config, 'corsOrigins' | 'publicUrl' | 'shutdownTimeoutMs' | 'allowedHosts' | 'http'> & {
+    live: Pick<Config['live'], 'keepAliveMs'>;
+    limits: Pick<Config['limits'], 'maxBodyBytes'>;
+  };
+  port: number;
+  host: string;
+  /** The GraphQL path, where graphql-ws is served too. */
+  graphqlPath: string;
+  /** The /metrics listener on a port of its own (METRICS_PORT; app.ts's metricsHandler). */
+  metrics?: StartServerOptions['metrics'];
+  onDrained?: () => Promise<void>;
+  log?: (message: string) => void;
+}
+
+/**
+ * The app served as `npm start` serves it: HTTP, graphql-ws on the GraphQL path (src/live/websocket.ts), and a shutdown
+ * that first ends every subscription with `complete` and closes WebSockets with 1001 Going Away, then drains.
+ */
+export function serveApp({ app, config, port, host, graphqlPath, metrics, onDrained, log = () => {} }: ServeAppOptions): Promise<RunningServer> {
+  const websockets = createWebSocketEndpoint({
+    // The bridge names its connection in the server context, which yoga merges into the GraphQL context.
+    fetch: (url, init, serverContext) => app.fetch(url, init, serverContext as Record<string, never>),
+    path: graphqlPath,
+    corsOrigins: config.corsOrigins,
+    publicUrl: config.publicUrl,
+    keepAliveMs: config.live.keepAliveMs,
+    maxMessageBytes: config.limits.maxBodyBytes,
+    log,
+  });
+  return startServer({
+    handler: app,
+    port,
+    host,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    timeouts: config.http,
+    ...(metrics ? { metrics } : {}),
+    // The Host check of every other request (src/security.ts) holds for WebSocket upgrades too: DNS rebinding.
+    onUpgrade: (request, socket, head) => {
+      if (request.headers.host !== undefined && !isAllowedHost(config.allowedHosts, request.headers.host)) {
+        socket.end('HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      websockets.handleUpgrade(request, socket, head);
+    },
+    beforeDrain: async () => {
+      liveRuntimeOf(app)?.closeStreams();
+      await websockets.close();
+    },
+    ...(onDrained ? { onDrained } : {}),
+    log,
+  });
 }

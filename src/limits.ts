@@ -393,7 +393,7 @@ export class EstimateCache {
  */
 function useOperationBudget({ limits, exposeLimits, maxUploadBytes = Number.POSITIVE_INFINITY }: LimitsOptions): Plugin {
   const estimates = new EstimateCache();
-  return {
+  const plugin: Plugin = {
     onExecute({ args, setResultAndStopExecution }) {
       const estimate = estimates.get(args.schema, args.document, args.operationName, args.variableValues as Record<string, unknown>);
       if (!estimate) return;
@@ -432,6 +432,11 @@ function useOperationBudget({ limits, exposeLimits, maxUploadBytes = Number.POSI
       if (error) setResultAndStopExecution({ errors: [error] });
     },
   };
+  // Subscriptions run through subscribe, not execute: the same budget applies to their documents (same args and stop).
+  plugin.onSubscribe = (payload) => {
+    void plugin.onExecute?.(payload as unknown as Parameters<NonNullable<Plugin['onExecute']>>[0]);
+  };
+  return plugin;
 }
 
 /** A multipart POST: parsed by src/media/upload-parser.ts, and bounded by the upload limit instead of MAX_BODY_BYTES. */

@@ -1,4 +1,4 @@
-// /ready: readiness means Bird (or the emulator) answers HTTP at all; one cheap probe, short timeout, answer cached briefly.
+// /ready: readiness means Bird (or the emulator) answers HTTP at all (one cheap probe, short timeout, answer cached briefly) and every local dependency (Redis) is up.
 import { Pool } from 'undici';
 
 export const READY_PATH = '/ready';
@@ -13,7 +13,18 @@ export interface Readiness {
  * reset or the timeout does not. The probe uses a one-connection pool of its own, so it never queues behind (or takes
  * a socket from) real calls, and concurrent checks share one probe.
  */
-export function createReadiness({ url, timeoutMs, cacheMs }: { url: string; timeoutMs: number; cacheMs: number }): Readiness {
+export function createReadiness({
+  url,
+  timeoutMs,
+  cacheMs,
+  dependencies = [],
+}: {
+  url: string;
+  timeoutMs: number;
+  cacheMs: number;
+  /** Local dependencies read on every check, never cached (e.g. Redis for live updates: down → not ready). */
+  dependencies?: readonly (() => boolean)[];
+}): Readiness {
   const origin = new URL(url).origin;
   const path = `${new URL(url).pathname.replace(/\/+$/, '')}/`;
   const pool = new Pool(origin, { connections: 1, connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
@@ -32,6 +43,7 @@ export function createReadiness({ url, timeoutMs, cacheMs }: { url: string; time
 
   return {
     async check() {
+      if (!dependencies.every((healthy) => healthy())) return { ready: false, cached: false };
       if (last && Date.now() - last.at < cacheMs) return { ready: last.ready, cached: true };
       inFlight ??= probe().finally(() => {
         inFlight = undefined;

@@ -1,13 +1,42 @@
-// Process entry: load config, start the emulator first in demo mode, create the client and app, listen, drain on SIGTERM.
+// Process entry: load config, start the emulator first in demo mode, create the client and app, listen (HTTP and graphql-ws), register demo webhooks, drain on SIGTERM.
 import { DEFAULT_QUERY, GRAPHQL_PATH, createApp, metricsHandler } from './app.ts';
 import { createBirdClient } from './bird/client.ts';
 import { type Config, birdClientOptions, loadConfig } from './config.ts';
 import type { Emulator } from './emulator/server.ts';
-import { type RunningServer, startServer } from './lifecycle.ts';
+import { createWebhookSubscriptionClient } from './bird/webhook-subscriptions.ts';
+import { type RunningServer, serveApp } from './lifecycle.ts';
+import { WEBHOOK_PATH } from './live/receiver.ts';
+import { registerWebhooks } from './live/registration.ts';
 
 /** What a human types: `localhost` for wildcard and loopback binds, else the configured host. */
 function displayHost(host: string): string {
   return ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Demo mode: subscribes this server to every seeded workspace's events at the embedded emulator (loopback URLs are
+ * its opt-in exception), so GraphiQL shows live updates with no setup. A failure is reported, never fatal.
+ */
+async function registerDemoWebhooks(config: Config, bird: ReturnType<typeof createBirdClient>, listenUrl: string): Promise<void> {
+  const local = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(config.host) ? `http://127.0.0.1:${new URL(listenUrl).port}` : listenUrl;
+  const subscriptions = createWebhookSubscriptionClient(birdClientOptions(config.bird));
+  try {
+    const reports = await registerWebhooks({
+      bird,
+      subscriptions,
+      credential: { scheme: 'AccessKey', token: config.bird.accessKey as string },
+      organizationId: config.bird.organizationId as string,
+      workspaceIds: config.live.workspaceIds,
+      receiverUrl: `${config.publicUrl ?? local}${WEBHOOK_PATH}`,
+      signingKey: config.live.signingKey as string,
+    });
+    const failed = reports.flatMap((r) => r.failed);
+    if (failed.length > 0) console.warn(`Demo webhooks: ${failed.length} subscription(s) could not be registered (${failed[0]!.error}); live updates may be missing.`);
+  } catch (error) {
+    console.warn(`Demo webhooks could not be registered: ${(error as Error).message}; subscriptions will see no events.`);
+  } finally {
+    await subscriptions.close();
+  }
 }
 
 function isAddressInUse(error: unknown): boolean {
@@ -24,7 +53,13 @@ function oneLine(query: string): string {
     .trim();
 }
 
-function banner(config: Config, appUrl: string, emulatorUrl: string | null): string {
+/** The seeded main workspace and its SMS channel (demo mode), named in the banner's live-update example. */
+interface DemoIds {
+  workspaceId: string;
+  smsChannelId: string;
+}
+
+function banner(config: Config, appUrl: string, emulatorUrl: string | null, demo: DemoIds | null): string {
   const body = JSON.stringify({ query: oneLine(DEFAULT_QUERY) }).replaceAll("'", "'\\''");
   const graphiql = config.graphiql ? `${appUrl}${GRAPHQL_PATH}` : `${appUrl}${GRAPHQL_PATH}  (GraphiQL off: GRAPHIQL=false)`;
   const lines = [
@@ -42,6 +77,16 @@ function banner(config: Config, appUrl: string, emulatorUrl: string | null): str
       config.bird.accessKey === null
         ? '  Access key          none on the server: each request must send Authorization: AccessKey <key>'
         : '  Access key          server key set (BIRD_ACCESS_KEY); a request may send its own Authorization header',
+    );
+  }
+  if (emulatorUrl !== null && demo !== null) {
+    const main = config.live.workspaceIds?.[0] ?? demo.workspaceId;
+    lines.push(
+      '',
+      'Live updates: the emulator delivers its webhooks here, so subscriptions work at once. In one GraphiQL tab run',
+      `  subscription { messageUpdated(workspaceId: "${main}") { messageId status } }`,
+      'and send a message from another; or make an incoming message arrive (messageReceived):',
+      `  curl -s ${emulatorUrl}/_emulator/inbound -H 'authorization: AccessKey ${config.bird.accessKey}' -H 'content-type: application/json' -d '{"channelId":"${demo.smsChannelId}","text":"Hello"}'`,
     );
   }
   lines.push(
@@ -72,11 +117,21 @@ async function main(): Promise<void> {
   }
 
   let emulator: Emulator | null = null;
+  let demoIds: DemoIds | null = null;
   if (config.demo) {
     // Loaded only in demo mode: a production process never imports the emulator.
     const [{ startEmulator }, { SEED }] = await Promise.all([import('./emulator/server.ts'), import('./emulator/seed.ts')]);
+    demoIds = { workspaceId: SEED.workspaces.main.id, smsChannelId: SEED.channels.sms.id };
     try {
-      emulator = await startEmulator({ port: config.emulatorPort, lifecycle: 2000 });
+      const { stepMs, failureRate, duplicateRate } = config.live.demo;
+      // The demo's Bird: statuses move by themselves (a failure now and then) and webhooks reach this server over
+      // loopback, the emulator's one opt-in exception to Bird's https-only rule.
+      emulator = await startEmulator({
+        port: config.emulatorPort,
+        lifecycle: { stepMs, failureRate },
+        webhooks: { allowLoopbackUrls: true, duplicateRate },
+        recordRequests: false,
+      });
     } catch (error) {
       console.error(
         isAddressInUse(error)
@@ -112,12 +167,13 @@ async function main(): Promise<void> {
 
   let running: RunningServer;
   try {
-    running = await startServer({
-      handler: yoga,
+    // HTTP and graphql-ws on /graphql; at shutdown subscriptions end with `complete` before the drain (src/lifecycle.ts).
+    running = await serveApp({
+      app: yoga,
+      config,
       port: config.port,
       host: config.host,
-      shutdownTimeoutMs: config.shutdownTimeoutMs,
-      timeouts: config.http,
+      graphqlPath: GRAPHQL_PATH,
       ...(config.metricsPort !== null && metricsHandler(yoga) ? { metrics: { port: config.metricsPort, host: config.host, handler: metricsHandler(yoga)! } } : {}),
       onDrained: async () => {
         await yoga.dispose();
@@ -136,9 +192,10 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (emulator) await registerDemoWebhooks(config, bird, running.url);
   const appUrl = `http://${displayHost(config.host)}:${config.port}`;
   const emulatorUrl = emulator ? emulator.url.replace('127.0.0.1', 'localhost') : null;
-  console.log(banner(config, appUrl, emulatorUrl));
+  console.log(banner(config, appUrl, emulatorUrl, demoIds));
 
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {

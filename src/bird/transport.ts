@@ -209,7 +209,7 @@ export async function readJson<T>(response: Dispatcher.ResponseData, isShape: Sh
 // ---------------------------------------------------------------------------------------------------------------
 
 export interface RequestSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   origin: string;
   /** Path template, for errors. */
   route: string;

@@ -572,3 +572,77 @@ export interface PresignedUpload {
   /** Form fields to send, as strings, before the `file` field. */
   uploadFormData: Record<string, string>;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Webhooks (bird-api.md §8.3, §8.4)
+// ---------------------------------------------------------------------------------------------------------------
+
+export const WEBHOOK_SERVICES = ['channels', 'numbers', 'payments', 'conversations'] as const;
+export type WebhookService = (typeof WEBHOOK_SERVICES)[number];
+
+/** The filter keys Bird documents; filters of one subscription combine with AND. */
+export const WEBHOOK_FILTER_KEYS = ['channelId', 'messageStatus', 'interactionType', 'platformId', 'channelStatus'] as const;
+export type WebhookFilterKey = (typeof WEBHOOK_FILTER_KEYS)[number];
+
+export interface WebhookEventFilter {
+  key: WebhookFilterKey;
+  value: string;
+}
+
+/** The events of the channels service a live graph listens to: `<platform>.inbound|outbound|interaction`. */
+export const CHANNEL_EVENT_KINDS = ['inbound', 'outbound', 'interaction'] as const;
+export type ChannelEventKind = (typeof CHANNEL_EVENT_KINDS)[number];
+
+/** Body of `POST …/webhook-subscriptions` (a closed object). */
+export interface CreateWebhookSubscriptionRequest {
+  service: WebhookService;
+  /** e.g. `sms.outbound`. */
+  event: string;
+  /** https only (Bird's pattern: a host name with a dot, never an IP or localhost). */
+  url: string;
+  eventFilters?: WebhookEventFilter[];
+  template?: string;
+  /** The HMAC key deliveries are signed with. */
+  signingKey?: string;
+}
+
+/** Body of `PATCH …/webhook-subscriptions/{id}`: any of the create fields. */
+export type UpdateWebhookSubscriptionRequest = Partial<CreateWebhookSubscriptionRequest>;
+
+/**
+ * A webhook subscription as Bird answers it. Guess (not shown in the docs): the fields beyond the create body
+ * (`id`, `organizationId`, `workspaceId`, `status`, timestamps); the signing key is never echoed.
+ */
+export interface WebhookSubscription {
+  id: Uuid;
+  organizationId: Uuid;
+  workspaceId: Uuid;
+  service: WebhookService;
+  event: string;
+  url: string;
+  eventFilters: WebhookEventFilter[];
+  template?: string;
+  status: 'active';
+  createdAt: DateTimeString;
+  updatedAt: DateTimeString;
+}
+
+/**
+ * What a delivery's body is: `{ service, event, payload }`. `.inbound` carries the ChannelMessage (shown); `.outbound`
+ * the updated ChannelMessage and `.interaction` the Interaction are inferred (the docs show neither).
+ */
+export interface WebhookEnvelope<P = unknown> {
+  service: string;
+  event: string;
+  payload: P;
+}
+
+/** The three headers of a signed delivery. */
+export const WEBHOOK_HEADERS = Object.freeze({
+  /** base64 of HMAC-SHA256(signingKey, timestamp + "\n" + full URL + "\n" + SHA-256(raw body) as raw bytes). */
+  signature: 'messagebird-signature',
+  /** Unix seconds. */
+  timestamp: 'messagebird-request-timestamp',
+  /** The same on every retry and duplicate of one delivery. */
+  requestId: 'messagebird-request-id',
+});

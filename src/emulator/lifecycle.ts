@@ -1,4 +1,4 @@
-// The status lifecycle of outgoing messages: scheduled → accepted → processing → sent → delivered, one step per test hook or demo timer.
+// The status lifecycle of outgoing messages: scheduled → accepted → processing → sent → delivered, one step per test hook or demo timer, with a failure now and then.
 import { MESSAGE_STATUSES, type Message, type MessageFailure, type MessageStatus } from '../bird/types.ts';
 import { parseInstant } from './pages.ts';
 import type { MessageRecord } from './records.ts';
@@ -28,14 +28,45 @@ export interface StatusExtra {
   details?: string;
 }
 
+/** The timed lifecycle of the demo: one step every `stepMs`, and a share of messages failing. */
+export interface TimedLifecycle {
+  stepMs: number;
+  /**
+   * The share of messages that fail, in [0, 1]: half of it at the processing step (`sending_failed`), half at the sent
+   * step (`delivery_failed`). Default 0.
+   */
+  failureRate?: number;
+}
+
+export interface LifecycleHooks {
+  /** Random source in [0, 1) for the failures of the timed lifecycle; default Math.random. */
+  random?: () => number;
+  /** Told after every status change (the webhooks hub turns it into a `<platform>.outbound` delivery). */
+  onChange?: (record: MessageRecord) => void;
+}
+
 export class Lifecycle {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly stepMs: number | undefined;
+  private readonly failureRate: number;
 
-  /** `mode`: 'manual' (tests advance statuses) or ms per step (demo); `now`: the store's clock (epoch ms). */
+  /** `mode`: 'manual' (tests advance statuses), ms per step, or a TimedLifecycle (demo); `now`: the store's clock. */
   constructor(
-    private readonly mode: 'manual' | number,
+    mode: 'manual' | number | TimedLifecycle,
     private readonly now: () => number,
-  ) {}
+    private readonly hooks: LifecycleHooks = {},
+  ) {
+    this.stepMs = mode === 'manual' ? undefined : typeof mode === 'number' ? mode : mode.stepMs;
+    this.failureRate = typeof mode === 'object' ? (mode.failureRate ?? 0) : 0;
+  }
+
+  /** The timed lifecycle's next status: usually the next step, now and then a failure. */
+  private nextTimed(status: MessageStatus): MessageStatus | undefined {
+    if (this.failureRate > 0 && (status === 'processing' || status === 'sent')) {
+      if ((this.hooks.random ?? Math.random)() < this.failureRate / 2) return status === 'processing' ? 'sending_failed' : 'delivery_failed';
+    }
+    return NEXT_STATUS[status];
+  }
 
   /**
    * Moves a message one step, or to `to` (any status: failures get a default `failure`/`reason` unless given).
@@ -61,20 +92,21 @@ export class Lifecycle {
       record.timer = undefined;
     }
     this.schedule(record);
+    this.hooks.onChange?.(record);
     return m;
   }
 
-  /** Demo mode: one step every `mode` ms (a scheduled message waits until its scheduledFor). */
+  /** Demo mode: one step every `stepMs` (a scheduled message waits until its scheduledFor). */
   schedule(record: MessageRecord): void {
-    if (this.mode === 'manual' || NEXT_STATUS[record.message.status] === undefined) return;
-    let delay = this.mode;
+    if (this.stepMs === undefined || NEXT_STATUS[record.message.status] === undefined) return;
+    let delay = this.stepMs;
     if (record.message.status === 'scheduled' && record.message.scheduledFor) {
       delay = Math.min(Math.max(delay, (parseInstant(record.message.scheduledFor) ?? 0) - this.now()), 2 ** 31 - 1);
     }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       record.timer = undefined;
-      this.advance(record);
+      this.advance(record, this.nextTimed(record.message.status));
     }, delay);
     timer.unref();
     record.timer = timer;

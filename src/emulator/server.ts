@@ -1,12 +1,15 @@
-// The emulator's HTTP face: a node:http server routing Bird's paths to the store, with AccessKey auth, per-workspace rate limits, scripted faults and a request log.
+// The emulator's HTTP face: a node:http server routing Bird's paths to the store and the webhooks hub, with AccessKey auth, per-workspace rate limits, scripted faults and a request log.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CONTROL_PREFIX, controlInbound, controlInteraction, controlStatus } from './control.ts';
 import { ApiError } from './errors.ts';
+import type { TimedLifecycle } from './lifecycle.ts';
 import { OBJECT_ROUTE, ObjectStore } from './object-store.ts';
 import { OPENAPI_PATH, openApiDocumentFor } from './openapi-document.ts';
 import { type Query, checkQueryNames } from './pages.ts';
 import { seedStore } from './seed.ts';
 import { Store, type Scope } from './store.ts';
+import { type DeliveryAttempt, WebhookHub, type WebhookOptions } from './webhooks.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API (documented in place; README.md, section "The emulator", describes running it)
@@ -22,8 +25,15 @@ export interface EmulatorOptions {
   /** Default {getPerSecond: 50, postPerSecond: 500}, counted per workspace in fixed 1-second windows; false disables. */
   rateLimits?: { getPerSecond: number; postPerSecond: number } | false;
   faults?: FaultScript;
-  /** Status lifecycle: 'manual' (default; tests advance it) or a number of ms per step (demo). */
-  lifecycle?: 'manual' | number;
+  /**
+   * Status lifecycle: 'manual' (default; tests advance it with `store.advanceMessage` or the control route), ms per
+   * step, or `{ stepMs, failureRate }` (demo: a share of messages end in sending_failed / delivery_failed).
+   */
+  lifecycle?: 'manual' | number | TimedLifecycle;
+  /** Webhook deliveries: the loopback-URL exception, retry waits, duplicate rate, timeout (src/emulator/webhooks.ts). */
+  webhooks?: WebhookOptions;
+  /** Random source in [0, 1) for lifecycle failures and duplicate deliveries (default Math.random). */
+  random?: () => number;
   /** Optional access log for `npm run emulator` (never contains credentials). */
   log?: (line: string) => void;
   /** Clock in epoch ms for the rate limiter, timestamps and upload-policy expiry (default Date.now); inject it for deterministic tests. */
@@ -91,6 +101,10 @@ export interface Emulator {
   url: string;
   /** In-memory state; tests may read and poke it. */
   store: Store;
+  /** Webhook subscriptions and deliveries: `settled()`, `retryNow()`, `redeliver(requestId)` for tests. */
+  webhooks: WebhookHub;
+  /** Every webhook delivery attempt, in order (the same array as `webhooks.deliveries`). */
+  deliveries: DeliveryAttempt[];
   /** Every request received, in arrival order. */
   requests: RequestLogEntry[];
   /** The object store media paths redirect to: its origin, and every request it received (route `GET /objects/:key`). */
@@ -147,6 +161,7 @@ interface Params {
   msg: string;
   media: string;
   contact: string;
+  sub: string;
 }
 
 interface RequestContext {
@@ -156,13 +171,14 @@ interface RequestContext {
   body: unknown;
   scope: Scope;
   store: Store;
+  webhooks: WebhookHub;
   req: IncomingMessage;
   /** The answer for the media stored at a path: a redirect to the object store, its URL as JSON, or the bytes. */
   media: (mediaPath: string) => Reply;
 }
 
 interface RouteSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   pattern: string;
   /** Default true: needs an access key covering `:ws`. */
   auth?: boolean;
@@ -224,7 +240,36 @@ const ROUTES: RouteSpec[] = [
     pattern: '/workspaces/:ws/contacts/:contact/identifiers',
     handle: (c) => ok(c.store.listContactIdentifiers(c.params.ws, c.params.contact, c.query)),
   },
+  // Webhook subscriptions (bird-api.md §8.4); deliveries come from src/emulator/webhooks.ts.
+  ...webhookRoutes('/organizations/:org/workspaces/:ws/webhook-subscriptions'),
+  // Control routes of the emulator (not Bird's): make things happen that Bird would tell webhooks about.
+  { method: 'POST', pattern: `${CONTROL_PREFIX}/inbound`, body: 'json', handle: (c) => json(201, controlInbound(c.store, c.scope, c.body)) },
+  { method: 'POST', pattern: `${CONTROL_PREFIX}/interactions`, body: 'json', handle: (c) => json(201, controlInteraction(c.store, c.scope, c.body)) },
+  {
+    method: 'POST',
+    pattern: `${CONTROL_PREFIX}/messages/:msg/status`,
+    body: 'json',
+    handle: (c) => ok(controlStatus(c.store, c.scope, c.params.msg, c.body)),
+  },
 ];
+
+function webhookRoutes(base: string): RouteSpec[] {
+  return [
+    { method: 'POST', pattern: base, body: 'json', handle: (c) => json(201, c.webhooks.create(c.params.org, c.params.ws, c.body)) },
+    { method: 'GET', pattern: base, handle: (c) => ok(c.webhooks.list(c.params.org, c.params.ws, c.query)) },
+    { method: 'GET', pattern: `${base}/:sub`, handle: (c) => ok(c.webhooks.get(c.params.org, c.params.ws, c.params.sub)) },
+    { method: 'PATCH', pattern: `${base}/:sub`, body: 'json', handle: (c) => ok(c.webhooks.update(c.params.org, c.params.ws, c.params.sub, c.body)) },
+    {
+      method: 'DELETE',
+      pattern: `${base}/:sub`,
+      handle: (c) => {
+        c.webhooks.remove(c.params.org, c.params.ws, c.params.sub);
+        return { status: 204 };
+      },
+    },
+    { method: 'GET', pattern: `${base}/:sub/logs`, handle: (c) => ok(c.webhooks.logs(c.params.org, c.params.ws, c.params.sub)) },
+  ];
+}
 
 interface CompiledRoute extends RouteSpec {
   /** 'GET /workspaces/:ws/channels': the log and fault key. */
@@ -544,10 +589,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const objects = new ObjectStore(objectUrl, now);
   const objectRequests: ObjectStoreLogEntry[] = [];
+  const webhooks = new WebhookHub({
+    ...options.webhooks,
+    now,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    requireWorkspace: (organizationId, workspaceId) => void store.getWorkspace(organizationId, workspaceId),
+  });
   const store = new Store({
     origin: url,
     now,
     lifecycle: options.lifecycle ?? 'manual',
+    ...(options.random ? { random: options.random } : {}),
+    onChange: (change) => webhooks.notify(change),
     ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
     ...(options.ignoreFilters ? { ignoreFilters: options.ignoreFilters } : {}),
   });
@@ -602,7 +656,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       if (options.strictQuery) checkQueryNames(`${route.method} ${route.pattern}`, query);
       const body = route.body === 'json' ? await readJson(req) : undefined;
-      return await route.handle({ params, query, body, scope, store, req, media: mediaFor(query) });
+      return await route.handle({ params, query, body, scope, store, webhooks, req, media: mediaFor(query) });
     } catch (error) {
       if (error instanceof ApiError) return errorReply(error);
       options.log?.(`emulator: internal error on ${req.method} ${route.pattern}: ${String(error)}`);
@@ -690,6 +744,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url,
     store,
+    webhooks,
+    deliveries: webhooks.deliveries,
     requests,
     objectStore: { url: objects.origin, requests: objectRequests },
     resetRequests: () => {
@@ -704,6 +760,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const wake of [...wakers]) wake();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      webhooks.close();
       store.close();
       const done = [server, objectServer].map((listener) => new Promise<void>((resolve) => listener.close(() => resolve())));
       server.closeAllConnections();

@@ -22,7 +22,7 @@ import type {
 } from '../bird/types.ts';
 import { BatchQueue } from './batches.ts';
 import { ApiError, badRequest, notFound, validationFailed } from './errors.ts';
-import { Lifecycle, type StatusExtra } from './lifecycle.ts';
+import { Lifecycle, type StatusExtra, type TimedLifecycle } from './lifecycle.ts';
 import {
   byCreatedAt,
   filterValue,
@@ -40,6 +40,7 @@ import {
 import { type ChannelRecord, type ContactRecord, identifierKey, type MessageRecord, messageRecord, type StoredMedia } from './records.ts';
 import { bodyValidator, type Details, isJsonObject, validateSend } from './send-validation.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, UploadPolicies } from './uploads.ts';
+import type { StoreChange } from './webhooks.ts';
 
 /** Which workspaces an access key may touch. */
 export type Scope = 'all' | ReadonlySet<string>;
@@ -49,8 +50,12 @@ export interface StoreOptions {
   origin?: string;
   /** Clock (epoch ms): timestamps, scheduling, policy expiry. */
   now?: () => number;
-  /** 'manual' (tests advance statuses) or ms per lifecycle step (demo). */
-  lifecycle?: 'manual' | number;
+  /** 'manual' (tests advance statuses), ms per lifecycle step, or steps with failures now and then (demo). */
+  lifecycle?: 'manual' | number | TimedLifecycle;
+  /** Random source in [0, 1) for the timed lifecycle's failures. */
+  random?: () => number;
+  /** Told about every new or changed message and every interaction (webhook deliveries, src/emulator/webhooks.ts). */
+  onChange?: (change: StoreChange) => void;
   /** Largest upload accepted by a presigned policy; Bird documents 100 MiB. */
   maxUploadBytes?: number;
   /**
@@ -115,6 +120,7 @@ export class Store {
   readonly maxUploadBytes: number;
   private readonly lifecycle: Lifecycle;
   private readonly uploads: UploadPolicies;
+  private readonly onChange: ((change: StoreChange) => void) | undefined;
   private readonly ignored: ReadonlySet<string>;
 
   readonly organizations = new Set<string>();
@@ -140,13 +146,24 @@ export class Store {
     this.origin = options.origin ?? 'http://127.0.0.1';
     this.now = options.now ?? Date.now;
     this.maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
-    this.lifecycle = new Lifecycle(options.lifecycle ?? 'manual', this.now);
+    this.onChange = options.onChange;
+    this.lifecycle = new Lifecycle(options.lifecycle ?? 'manual', this.now, {
+      ...(options.random ? { random: options.random } : {}),
+      onChange: (record) => this.changed('outbound', record),
+    });
     this.uploads = new UploadPolicies(this.now, this.maxUploadBytes);
     this.ignored = new Set(options.ignoreFilters ?? []);
   }
 
   private nowIso(): string {
     return new Date(this.now()).toISOString();
+  }
+
+  /** Tells the webhooks hub about a message: a status change of a sent one (outbound) or an incoming one. */
+  private changed(kind: 'inbound' | 'outbound', record: MessageRecord): void {
+    if (!this.onChange) return;
+    const channelStatus = this.channels.get(record.message.channelId)?.channel.status;
+    this.onChange({ kind, workspaceId: record.workspaceId, platformId: record.platformId, ...(channelStatus ? { channelStatus } : {}), message: record.message });
   }
 
   /** Stops lifecycle timers and drops batches not validated yet (called by the server's close()). */
@@ -441,6 +458,8 @@ export class Store {
       createdAt: input.createdAt ?? this.nowIso(),
     };
     insertSorted(record.interactions, interaction, byCreatedAt);
+    const channelStatus = this.channels.get(m.channelId)?.channel.status;
+    this.onChange?.({ kind: 'interaction', workspaceId, platformId: record.platformId, ...(channelStatus ? { channelStatus } : {}), interaction });
     return interaction;
   }
 
@@ -474,7 +493,7 @@ export class Store {
       ...(input.meta ? { meta: input.meta } : {}),
       ...(input.tags ? { tags: input.tags } : {}),
     };
-    this.insertMessage(workspaceId, channel, message);
+    this.changed('inbound', this.insertMessage(workspaceId, channel, message));
     return message;
   }
 
@@ -555,6 +574,8 @@ export class Store {
     };
     const record = this.insertMessage(workspaceId, channel, message);
     this.lifecycle.schedule(record);
+    // Decision: a send's first status (accepted or scheduled) is an outbound event too, like each later change.
+    this.changed('outbound', record);
     return record;
   }
 
@@ -624,7 +645,7 @@ export class Store {
       ...(clean('tags') ? { tags: (r.tags as string[]).map((t) => t.toLowerCase()) } : {}),
       batchId,
     };
-    this.insertMessage(workspaceId, channel, message);
+    this.changed('outbound', this.insertMessage(workspaceId, channel, message));
   }
 
   /**

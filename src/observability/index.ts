@@ -123,6 +123,21 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
         },
       };
     },
+    // Subscriptions run through subscribe: the request line and metrics name them too (an error before the stream fails them).
+    onSubscribe({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      const state = request ? states.get(request) : undefined;
+      if (!state) return;
+      const operation = getOperationAST(args.document, args.operationName);
+      state.executed = true;
+      state.operationType = operation?.operation;
+      state.operation = operation?.name?.value ?? state.operation;
+      return {
+        onSubscribeResult({ result }) {
+          if ('errors' in result && result.errors && result.errors.length > 0) state.failed = true;
+        },
+      };
+    },
     onResponse({ request, response }) {
       const state = states.get(request);
       if (!state) return;

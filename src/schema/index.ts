@@ -12,6 +12,7 @@ import './message.ts';
 import './interaction.ts';
 import './send.ts';
 import './media.ts';
+import './subscription.ts';
 
 export interface BuildSchemaOptions {
   /** Serve Relay's `Query.node` / `Query.nodes` (default true); false where another subgraph owns them. */

@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { metricsHandler } from '../../src/app.ts';
 import { SEED } from '../../src/emulator/seed.ts';
-import { type RunningServer, startServer } from '../../src/lifecycle.ts';
+import { type RunningServer, serveApp, startServer } from '../../src/lifecycle.ts';
 import { createMediaLinkIssuer } from '../../src/media/links.ts';
 import { isAllowedHost } from '../../src/security.ts';
 import { type TestStack, startTestStack } from '../helpers.ts';
@@ -91,6 +91,32 @@ describe('item 7: the Host check (DNS rebinding against a loopback server that h
     const answer = await send(portOf(running), { host: `${name}:${portOf(running)}`, body: WORKSPACES });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body).data.workspaces.edges.length).toBeGreaterThan(0);
+  });
+
+  it('WebSocket upgrades (graphql-ws on /graphql) get the same Host check', async () => {
+    const served = await serveApp({ app: stack.app, config: stack.config, port: 0, host: '127.0.0.1', graphqlPath: '/graphql' });
+    const port = portOf(served);
+    const upgrade = (host: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        let received = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          received += chunk;
+          if (received.includes('\r\n\r\n')) socket.destroy();
+        });
+        socket.on('close', () => resolve(received));
+        socket.write(
+          `GET /graphql HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n` +
+            `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n`,
+        );
+      });
+    try {
+      expect(await upgrade('rebind.attacker.example')).toMatch(/^HTTP\/1\.1 421 /);
+      expect(await upgrade(`localhost:${port}`)).toMatch(/^HTTP\/1\.1 101 /);
+    } finally {
+      await served.shutdown();
+    }
   });
 
   it('probes answer whatever the Host (kubelets send the pod address)', async () => {

@@ -65,6 +65,8 @@ describe('loadConfig', () => {
       http: { headersTimeoutMs: 10_000, requestTimeoutMs: 300_000 },
       // Sends: each channel's platform remembered for an hour, at most 10,000 channels.
       sends: { channelCache: { ttlMs: 3600000, max: 10000 } },
+      // Live updates (every value: test/unit/live-config.test.ts): demo mode signs with a random key, events in memory.
+      live: expect.objectContaining({ signingKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), signingKeyGiven: false, redisUrl: null }),
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.bird)).toBe(true);
