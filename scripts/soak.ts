@@ -29,11 +29,12 @@ const S = {
   settleSeconds: 60,
   maxSlope: env('SOAK_MAX_SLOPE', 1),
   /**
-   * The most requests the open loop keeps in flight (4 × the workers that measured T); past it a tick is counted as
-   * late instead of piling up. On a shared machine a stall of the server would otherwise queue hundreds of requests
-   * and their answers at once, a high-water mark RSS keeps for the rest of the run whether or not anything leaks.
+   * The most requests the open loop keeps in flight: as many as the workers that measured T. Past it a tick is counted
+   * as late instead of piling up: on a shared machine a stall of the server would otherwise queue many more requests
+   * and answers at once than the measurement ever held, a high-water mark RSS keeps for the rest of the run (RSS is
+   * not given back) whether or not anything leaks. The V8 heap's floor per minute shows a leak either way.
    */
-  maxInFlight: 4 * env('SOAK_CONCURRENCY', 16),
+  maxInFlight: env('SOAK_CONCURRENCY', 16),
 };
 
 const log = (line: string) => console.log(`soak: ${line}`);
