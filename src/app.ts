@@ -1,15 +1,17 @@
 // createApp({ config, bird }) → the yoga instance: schema, context, masking, CSRF/CORS, limits, GraphiQL, /health, /ready, /metrics; never listens.
 import { randomUUID } from 'node:crypto';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { parseAuthorization } from './auth.ts';
 import type { BirdClient, Credential } from './bird/client.ts';
 import { bindBird } from './bird/handle.ts';
-import { ACCESS_TOKEN_PATTERN, type Config } from './config.ts';
+import type { Config } from './config.ts';
 import { type Context, missingCredential } from './context.ts';
 import { maskError, useCallBudgetOutcome } from './errors.ts';
+import { useCodedErrors } from './http-errors.ts';
 import { useBodySizeLimit, useLimits } from './limits.ts';
 import { useMediaDownloadRoute } from './media/download-route.ts';
 import { createMediaLinkIssuer } from './media/links.ts';
@@ -19,7 +21,7 @@ import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
 import { createLive, registerLiveRuntime } from './live/index.ts';
 import { createReadiness, useReadiness } from './ready.ts';
-import { corsOptions, introspectionPlugins, persistedOperationsPlugins } from './security.ts';
+import { corsOptions, introspectionPlugins, isAllowedHost, persistedOperationsPlugins, routerProof, useCsrfPrevention, useHostCheck } from './security.ts';
 import { createChannelPlatformCache } from './schema/channel-platform-cache.ts';
 import { buildSchema } from './schema/index.ts';
 
@@ -67,9 +69,16 @@ export const HEALTH_PATH = '/health';
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Caller-supplied request ids are kept only when short and plain, so they are safe to log and forward. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-const AUTHORIZATION_PATTERN = /^(AccessKey|Bearer) +(\S+)$/i;
 
 export type App = YogaServerInstance<Record<string, never>, Context>;
+
+/** Each app's /metrics listener, for a port of its own (METRICS_PORT): see metricsHandler. */
+const metricsListeners = new WeakMap<App, (req: IncomingMessage, res: ServerResponse) => void>();
+
+/** The node:http handler that serves this app's /metrics alone (with METRICS_TOKEN), or null with METRICS=false. */
+export function metricsHandler(app: App): ((req: IncomingMessage, res: ServerResponse) => void) | null {
+  return metricsListeners.get(app) ?? null;
+}
 
 export interface CreateAppOptions {
   config: Config;
@@ -82,26 +91,6 @@ export interface CreateAppOptions {
   spanExporter?: SpanExporter;
   /** Overrides of the GraphiQL options (title, defaultQuery, ...); GraphiQL itself is on only when config.graphiql. */
   graphiql?: GraphiQLOptions;
-}
-
-export class AuthorizationError extends GraphQLError {
-  constructor() {
-    super('Malformed Authorization header: expected "AccessKey <key>" or "Bearer <token>".', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'AccessKey, Bearer' } } },
-    });
-  }
-}
-
-/**
- * The caller's credential from `Authorization`, else null. Throws AuthorizationError when the header is present but
- * not `AccessKey <token>` / `Bearer <token>` with a sane token; the header's value is never echoed.
- */
-export function parseAuthorization(header: string | null): Credential | null {
-  if (header === null || header.trim() === '') return null;
-  const match = AUTHORIZATION_PATTERN.exec(header.trim());
-  const token = match?.[2];
-  if (!match || token === undefined || !ACCESS_TOKEN_PATTERN.test(token)) throw new AuthorizationError();
-  return { scheme: match[1]!.toLowerCase() === 'bearer' ? 'Bearer' : 'AccessKey', token };
 }
 
 /** The caller's x-request-id when well-formed, else a fresh UUID. */
@@ -148,6 +137,7 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     ttlSeconds: config.media.linkTtlSeconds,
     mediaOrigin,
     publicUrl: config.publicUrl,
+    isAllowedHost: (host) => isAllowedHost(config.allowedHosts, host),
   });
   const uploadLimits = { maxFileBytes: config.media.maxBytes, maxFieldBytes: DEFAULT_MAX_FIELD_BYTES };
   // Each channel's platform, per credential, across requests: a warm send is one POST (src/schema/channel-platform-cache.ts).
@@ -163,6 +153,13 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     },
     onResponse({ request, response }) {
       response.headers.set(REQUEST_ID_HEADER, idOf(request));
+      if (new URL(request.url).pathname === GRAPHQL_PATH) {
+        // Answers carry the caller's own data (their credential's view of Bird): no cache may keep or share them, and
+        // the CORS headers differ by Origin.
+        response.headers.set('cache-control', 'no-store');
+        const vary = response.headers.get('vary');
+        if (!vary?.toLowerCase().split(/\s*,\s*/).includes('origin')) response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
+      }
     },
   };
 
@@ -191,24 +188,40 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
     // Order matters for onRequest: /health, /metrics and /ready answer before CSRF and the limits look at the request.
     plugins: [
       httpPlugin,
+      // Before anything that reads or answers: a Host not in ALLOWED_HOSTS is 421 (DNS rebinding; src/security.ts).
+      useHostCheck(config.allowedHosts),
+      // Every error leaves with a code, and nothing of the request body is echoed (src/http-errors.ts).
+      useCodedErrors(),
       observability.plugin,
       useReadiness(readiness),
       // POST /webhooks/bird answers before CSRF and the limits; the live context and per-event execution of subscriptions.
       ...live.plugins,
       useMediaDownloadRoute({ bird, keys: mediaLinks.keys, requestIdOf: idOf }),
-      // GET and multipart/form-urlencoded/text POSTs (CORS "simple" requests) must carry this header: a browser only
-      // sends it after a preflight, which the CORS allowlist answers.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
-      ...useLimits({ limits: config.limits, exposeLimits: !config.production }),
+      // GET and multipart/form-urlencoded/text POSTs (CORS "simple" requests) must carry the CSRF header: a browser
+      // only sends it after a preflight, which the CORS allowlist answers (CSRF_REJECTED otherwise).
+      useCsrfPrevention(),
+      ...useLimits({ limits: config.limits, exposeLimits: !config.production, maxUploadBytes: config.media.maxBytes }),
       useCallBudgetOutcome(),
       ...introspectionPlugins(config),
       ...persistedOperationsPlugins(config),
       // Apollo Federation inline traces: `extensions.ftv1` only when a router asks (apollo-federation-include-trace:
-      // ftv1). They are built from the already-masked errors, so they carry nothing a response would not. Only those
-      // requests pay for per-field instrumentation (src/observability/inline-trace.ts).
-      useGatedApolloInlineTrace(),
-      // After CSRF: a multipart POST without the header is refused before a byte of it is read.
-      useMultipartUploads({ limits: uploadLimits }),
+      // ftv1), and with ROUTER_SECRET only when the router proves itself. They are built from the already-masked
+      // errors, so they carry nothing a response would not. Only those requests pay for per-field instrumentation
+      // (src/observability/inline-trace.ts).
+      useGatedApolloInlineTrace(config.router.secret === null ? undefined : routerProof(config.router)),
+      // After CSRF: a multipart POST without the header is refused before a byte of it is read; then it needs a
+      // credential and a spool ticket (uploads in flight, disk quota) before a byte is read; an idle upload is cut off.
+      useMultipartUploads({
+        limits: uploadLimits,
+        tmpDir: config.media.spoolDir,
+        hasServerKey: serverKey !== null,
+        spool: {
+          maxBytes: config.media.spoolMaxBytes,
+          maxConcurrent: config.media.maxConcurrentUploads,
+          maxConcurrentPerClient: config.media.maxConcurrentUploadsPerClient,
+        },
+        idleTimeoutMs: config.media.uploadIdleTimeoutMs,
+      }),
       // Last, as yoga's own: wraps whichever request parser the plugins above chose.
       useBodySizeLimit({ limits: config.limits, exposeLimits: !config.production, upload: uploadBodyLimit(uploadLimits) }),
     ],
@@ -238,6 +251,7 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       };
     },
   });
+  if (observability.metricsListener) metricsListeners.set(app, observability.metricsListener);
   registerLiveRuntime(app, live);
   return app;
 }

@@ -1,7 +1,10 @@
 // Reads the environment once at boot and returns a frozen, typed Config; the only module that reads process.env.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { ACCESS_TOKEN_PATTERN } from './auth.ts';
 import { CLIENT_DEFAULTS } from './bird/client.ts';
+import { SERVER_DEFAULTS } from './lifecycle.ts';
+import { UPLOAD_DEFAULTS } from './media/upload-parser.ts';
 import type { BirdClientOptions } from './bird/client.ts';
 import { DEFAULT_MAX_IN_FLIGHT_PER_REQUEST } from './bird/handle.ts';
 import { BIRD_RATE_LIMITS } from './bird/pacing.ts';
@@ -17,11 +20,8 @@ export const BIRD_MEDIA_URL = 'https://media.api.bird.com';
 /** The emulator's seeded demo key (src/emulator/seed.ts); demo mode uses it as the server-held key. */
 export const DEMO_ACCESS_KEY = 'demo-access-key';
 
-/**
- * An access key or bearer token as we accept it, from the environment or an `Authorization` header: the RFC 7235
- * token68 alphabet, 8 to 512 characters. Anything else is refused before any Bird call, and never echoed.
- */
-export const ACCESS_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]{8,512}=*$/;
+/** An access key as we accept one (src/auth.ts, Bird's rules): anything else is refused before any Bird call, never echoed. */
+export { ACCESS_TOKEN_PATTERN };
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -42,6 +42,10 @@ export interface LimitsConfig {
   maxUpstreamCalls: number;
   /** Request bodies above this are refused with 413 (multipart uploads are bounded by the media settings). */
   maxBodyBytes: number;
+  /** Brackets of the document, and objects/arrays of the variables, nested deeper than this are refused (no recursion). */
+  maxNesting: number;
+  /** `uploadMedia` fields one request may run (one file per request: aliases would send it again). */
+  maxUploadsPerRequest: number;
 }
 
 export interface TracingConfig {
@@ -122,6 +126,16 @@ export interface Config {
   persistedOperations: string | null;
   /** /ready: timeout of the upstream probe and how long its answer is reused. */
   ready: { timeoutMs: number; cacheMs: number };
+  /** Host names requests may address (the Host header), against DNS rebinding (ALLOWED_HOSTS); null = any host. */
+  allowedHosts: readonly string[] | null;
+  /** A federation router proves itself with this header carrying ROUTER_SECRET; null = no request is a trusted router. */
+  router: { secret: string | null; header: string };
+  /** A token /metrics requires as `Authorization: Bearer <token>` (METRICS_TOKEN); null = none. */
+  metricsToken: string | null;
+  /** A port of its own for /metrics (METRICS_PORT), then not served on PORT; null = served on PORT. */
+  metricsPort: number | null;
+  /** node:http timeouts (src/lifecycle.ts): for the request's headers, and for the whole request, body included. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number };
   /** Sends (src/schema/send.ts). */
   sends: SendsConfig;
   /** Live updates: the webhook receiver, the event bus and subscriptions (src/live). */
@@ -168,6 +182,14 @@ export interface MediaConfig {
   linkSecretGiven: boolean;
   /** How long a signed media link stays valid (MEDIA_LINK_TTL_SECONDS). */
   linkTtlSeconds: number;
+  /** Where uploads are spooled (UPLOAD_SPOOL_DIR), and the most bytes they may hold there at once (UPLOAD_SPOOL_MAX_BYTES). */
+  spoolDir: string;
+  spoolMaxBytes: number;
+  /** Uploads in flight at once, in all and per client (UPLOAD_MAX_CONCURRENT, UPLOAD_MAX_CONCURRENT_PER_CLIENT). */
+  maxConcurrentUploads: number;
+  maxConcurrentUploadsPerClient: number;
+  /** An upload that sends no byte for this long is cut off with 408 (UPLOAD_IDLE_TIMEOUT_MS). */
+  uploadIdleTimeoutMs: number;
 }
 
 /** Bird's documented upload limit, 100 MiB. */
@@ -262,6 +284,17 @@ class Reader {
     return value;
   }
 
+  /** A secret shared with another system (a router, a metrics scraper): 16..512 token characters, never quoted. */
+  sharedSecret(name: string): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    if (!/^[A-Za-z0-9._~+/-]{16,512}=*$/.test(value)) {
+      this.bad(name, 'must be 16..512 characters of A-Z a-z 0-9 . _ ~ + / - (e.g. `openssl rand -hex 32`)', value, true);
+      return null;
+    }
+    return value;
+  }
+
   /** A secret: validated against ACCESS_TOKEN_PATTERN and never quoted in an error. */
   secret(name: string): string | null {
     const value = this.raw(name);
@@ -323,6 +356,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const bird: BirdConfig = { ...client, ...readSharing(read, client.connections) };
 
+  const mediaSettings = readMedia(read);
   const config: Config = {
     nodeEnv,
     production,
@@ -336,7 +370,8 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     relayNodeFields: read.bool('RELAY_NODE_FIELDS', true),
     ...readHardening(read, { production, demo, port }),
-    ...readMedia(read),
+    ...mediaSettings,
+    ...readFrontDoor(read, { host, port, publicUrl: mediaSettings.publicUrl }),
     sends: Object.freeze({
       channelCache: Object.freeze({
         ttlMs: read.int('SEND_CHANNEL_CACHE_TTL_MS', CHANNEL_PLATFORM_CACHE_DEFAULTS.ttlMs, 0, 7 * 24 * 3600 * 1000),
@@ -389,6 +424,9 @@ export const DEFAULT_LIMITS: Readonly<LimitsConfig> = Object.freeze({
   maxCost: 20_000,
   maxUpstreamCalls: 150,
   maxBodyBytes: 256 * 1024,
+  // Legit documents nest ~32 deep at most (16 selection levels, the deepest content inputs); 5,000 overflows the stack.
+  maxNesting: 64,
+  maxUploadsPerRequest: 1,
 });
 
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
@@ -429,6 +467,8 @@ function readHardening(read: Reader, env: { production: boolean; demo: boolean; 
       maxCost: read.int('MAX_COST', DEFAULT_LIMITS.maxCost, 1, 100_000_000),
       maxUpstreamCalls: read.int('MAX_UPSTREAM_CALLS', DEFAULT_LIMITS.maxUpstreamCalls, 1, 100_000),
       maxBodyBytes: read.int('MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, 1_024, 100 * 1024 * 1024),
+      maxNesting: read.int('MAX_NESTING', DEFAULT_LIMITS.maxNesting, 8, 1_000),
+      maxUploadsPerRequest: read.int('MAX_UPLOADS_PER_REQUEST', DEFAULT_LIMITS.maxUploadsPerRequest, 1, 100),
     }),
     logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'json'),
     metrics: read.bool('METRICS', true),
@@ -458,6 +498,52 @@ function persistedOperationsProblem(path: string): string | undefined {
   return bad ? `${JSON.stringify(path)} has an entry that is not sha256-hex → document text` : undefined;
 }
 
+/** Names of a loopback listener: the defaults of ALLOWED_HOSTS when HOST is loopback. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+/** An ALLOWED_HOSTS entry: a host name or IPv4 address, `[IPv6]`, or `.example.com` for every subdomain. */
+const HOST_ENTRY = /^\.?[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$|^\[[0-9a-f:.]+\]$/;
+
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+/** The front door: allowed hosts, the router's proof, /metrics protection, node:http timeouts. */
+function readFrontDoor(read: Reader, env: { host: string; port: number; publicUrl: string | null }) {
+  const publicHost = env.publicUrl === null ? [] : [new URL(env.publicUrl).host.replace(/:\d+$/, '').toLowerCase()];
+  let allowedHosts: string[] | null;
+  const hostsRaw = read.raw('ALLOWED_HOSTS');
+  if (hostsRaw !== undefined) {
+    const list = hostsRaw.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+    const bad = list.filter((entry) => entry !== '*' && !HOST_ENTRY.test(entry));
+    if (bad.length > 0) read.problems.push(`ALLOWED_HOSTS must be a comma-separated list of host names (no scheme or port), .domain suffixes, or * (got ${JSON.stringify(bad.join(','))})`);
+    allowedHosts = list.includes('*') ? null : [...new Set([...list, ...publicHost])];
+  } else if (isLoopbackHost(env.host)) {
+    allowedHosts = [...LOOPBACK_NAMES, ...publicHost];
+  } else if (WILDCARD_HOSTS.has(env.host)) {
+    // Every interface: the names callers use are unknown, unless PUBLIC_URL says (loopback stays reachable too).
+    allowedHosts = publicHost.length > 0 ? [...LOOPBACK_NAMES, ...publicHost] : null;
+  } else {
+    allowedHosts = [env.host.toLowerCase(), ...publicHost];
+  }
+
+  const header = (read.raw('ROUTER_SECRET_HEADER') ?? 'x-router-secret').toLowerCase();
+  if (!/^x-[a-z0-9-]{1,62}$/.test(header)) read.problems.push(`ROUTER_SECRET_HEADER must be a custom header name starting with x- (got ${JSON.stringify(header)})`);
+  const metricsPort = read.int('METRICS_PORT', 0, 0, 65535);
+  if (metricsPort !== 0 && metricsPort === env.port) read.problems.push(`METRICS_PORT must differ from PORT (both ${env.port})`);
+  return {
+    allowedHosts: allowedHosts === null ? null : Object.freeze(allowedHosts),
+    router: Object.freeze({ secret: read.sharedSecret('ROUTER_SECRET'), header }),
+    metricsToken: read.sharedSecret('METRICS_TOKEN'),
+    metricsPort: metricsPort === 0 ? null : metricsPort,
+    http: Object.freeze({
+      headersTimeoutMs: read.int('HTTP_HEADERS_TIMEOUT_MS', SERVER_DEFAULTS.headersTimeoutMs, 1_000, 600_000),
+      requestTimeoutMs: read.int('HTTP_REQUEST_TIMEOUT_MS', SERVER_DEFAULTS.requestTimeoutMs, 1_000, 3_600_000),
+    }),
+  };
+}
+
 /** Uploads and signed media links; a missing MEDIA_LINK_SECRET gets a random one, valid for this process only. */
 function readMedia(read: Reader): { media: MediaConfig; publicUrl: string | null } {
   const secret = read.raw('MEDIA_LINK_SECRET');
@@ -469,7 +555,18 @@ function readMedia(read: Reader): { media: MediaConfig; publicUrl: string | null
     linkSecret: secret ?? randomBytes(32).toString('base64url'),
     linkSecretGiven: secret !== undefined,
     linkTtlSeconds: read.int('MEDIA_LINK_TTL_SECONDS', 900, 10, 7 * 24 * 3600),
+    spoolDir: read.raw('UPLOAD_SPOOL_DIR') ?? UPLOAD_DEFAULTS.spoolDir(),
+    spoolMaxBytes: read.int('UPLOAD_SPOOL_MAX_BYTES', UPLOAD_DEFAULTS.spoolMaxBytes, 1, 1024 ** 4),
+    maxConcurrentUploads: read.int('UPLOAD_MAX_CONCURRENT', UPLOAD_DEFAULTS.maxConcurrent, 1, 10_000),
+    maxConcurrentUploadsPerClient: read.int('UPLOAD_MAX_CONCURRENT_PER_CLIENT', UPLOAD_DEFAULTS.maxConcurrentPerClient, 1, 10_000),
+    uploadIdleTimeoutMs: read.int('UPLOAD_IDLE_TIMEOUT_MS', UPLOAD_DEFAULTS.idleTimeoutMs, 100, 600_000),
   };
+  if (media.spoolMaxBytes < media.maxBytes) {
+    read.problems.push(`UPLOAD_SPOOL_MAX_BYTES must be at least MEDIA_MAX_BYTES (${media.maxBytes}), or no file of the largest size could be spooled`);
+  }
+  if (media.maxConcurrentUploadsPerClient > media.maxConcurrentUploads) {
+    read.problems.push('UPLOAD_MAX_CONCURRENT_PER_CLIENT must not exceed UPLOAD_MAX_CONCURRENT');
+  }
   return { media: Object.freeze(media), publicUrl: read.url('PUBLIC_URL') ?? null };
 }
 
@@ -543,6 +640,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...config,
     bird: { ...bird, accessKey: accessKey === null ? 'unset' : 'set', redisUrl: redisUrl === null ? 'unset' : 'set' },
     media: { ...media, linkSecret: media.linkSecretGiven ? 'set' : 'random' },
+    router: { ...config.router, secret: config.router.secret === null ? 'unset' : 'set' },
+    metricsToken: config.metricsToken === null ? 'unset' : 'set',
     live: { ...live, signingKey: signingKey === null ? 'unset' : live.signingKeyGiven ? 'set' : 'random', redisUrl: redisUrl === null ? 'unset' : 'set' },
   };
 }

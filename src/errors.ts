@@ -71,6 +71,37 @@ export function fromBirdError(error: BirdError): { code: PublicErrorCode; messag
   }
 }
 
+/** How loud a failure is in the logs: the caller's own mistake (info), Bird's trouble (warn), or our fault (error). */
+export type ErrorSeverity = 'info' | 'warn' | 'error';
+
+/** Codes of failures the operator cannot fix: Bird throttling us or being down. */
+const UPSTREAM_TROUBLE = new Set<string>(['RATE_LIMITED', 'UPSTREAM_UNAVAILABLE']);
+
+/**
+ * The log level of a failure yoga reports (src/observability/logger.ts): a caller's own mistake (bad input, an invalid
+ * cursor, a key Bird refuses, a limit) is info, Bird throttling or failing is warn, and only what no code explains,
+ * the server's own faults, is error.
+ */
+export function errorSeverity(error: unknown): ErrorSeverity {
+  const code = failureCode(error);
+  if (code === undefined || code === 'INTERNAL_SERVER_ERROR') return 'error';
+  return UPSTREAM_TROUBLE.has(code) ? 'warn' : 'info';
+}
+
+/**
+ * The code a failure is answered with, when it has one of its own: a Bird failure's public code, or a GraphQL error's
+ * (its wrapped error's first). Undefined for a resolver that threw anything else: that is masked, and our fault.
+ */
+export function failureCode(error: unknown): string | undefined {
+  const bird = findBirdError(error instanceof GraphQLError ? (error.originalError ?? error) : error);
+  if (bird) return fromBirdError(bird).code;
+  if (!(error instanceof GraphQLError)) return undefined;
+  const original = error.originalError;
+  if (original !== undefined && !(original instanceof GraphQLError)) return undefined;
+  const code = (original instanceof GraphQLError ? original.extensions.code : undefined) ?? error.extensions.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 const BUDGET_MESSAGE =
   'The operation needs more calls to Bird than one request may make (MAX_UPSTREAM_CALLS); request smaller pages or fewer nested lists.';
 

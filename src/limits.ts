@@ -1,4 +1,4 @@
-// Operation limits: tokens, depth, aliases (graphql-armor), cost and upstream-call budget (Pothos complexity), body size.
+// Operation limits: nesting, tokens, depth, aliases, introspection, cost, upstream-call budget, uploads, body size.
 //
 // Every limit rejects before execution starts, so a rejected operation makes zero upstream calls. Each error carries a
 // stable `extensions.code`; the limit values themselves are only named when `exposeLimits` is on (not in production).
@@ -25,9 +25,12 @@ import {
   isInterfaceType,
   isListType,
   isObjectType,
+  isUnionType,
 } from 'graphql';
 import { createGraphQLError, type FetchAPI, type Plugin } from 'graphql-yoga';
 import type { LimitsConfig } from './config.ts';
+import { documentNestsDeeperThan, valueNestsDeeperThan } from './nesting.ts';
+import { INTROSPECTION_LIMIT_CODE, introspectionCost, maxIntrospectionRule, operationRootFields } from './introspection-limits.ts';
 import { DEFAULT_PAGE_SIZE } from './schema/pagination.ts';
 
 /** Codes of the limit errors, beside those of src/errors.ts. */
@@ -38,10 +41,33 @@ export const LIMIT_ERROR_CODES = {
   cost: 'COST_LIMIT_EXCEEDED',
   upstream: 'UPSTREAM_BUDGET_EXCEEDED',
   body: 'PAYLOAD_TOO_LARGE',
+  nesting: 'NESTING_LIMIT_EXCEEDED',
+  introspection: INTROSPECTION_LIMIT_CODE,
+  uploads: 'UPLOAD_LIMIT_EXCEEDED',
 } as const;
 
-/** Any other list (receivers, representations of unknown length, ...): the Pothos default guess. */
+/** A list of the parent's own data (content items, actions, …) counts this many items: the Pothos default. */
 export const LIST_MULTIPLIER = 10;
+
+/**
+ * The lists whose items lead to Bird calls, by field name: how many items the estimate counts (`likely`) and the most
+ * they can hold (`max`). The estimate refuses up front what will probably pass MAX_UPSTREAM_CALLS, so it counts the
+ * likely size; what only might (an email to 1,000 receivers, each one contact call) is stopped by the Bird handle's
+ * hard cap at MAX_UPSTREAM_CALLS calls (src/bird/handle.ts), and fails whole. Counting `max` instead would refuse every
+ * message's receiver contacts, a one-receiver WhatsApp message's included (1,002 calls for 2). A test checks that every
+ * such list of the schema has an entry, so no fan-out is left to the default by accident.
+ */
+export const FAN_OUT_LISTS: Readonly<Record<string, { likely: number; max: number }>> = {
+  // A message's or an interaction's participants: one on every platform but email (bird-api.md §2a(ii)); an email to a
+  // handful of people is the common case. Bird documents no maximum; 1,000 is the most one send may name
+  // (src/schema/send.ts). Each participant's `contact` is one call.
+  receivers: { likely: 10, max: 1_000 },
+};
+
+/** Root mutations that make more than one call: uploadMedia asks Bird for a form, then posts the file to storage. */
+const MUTATION_CALLS: Readonly<Record<string, number>> = { uploadMedia: 2 };
+/** The mutation that sends the request's file to Bird's storage (counted against MAX_UPLOADS_PER_REQUEST and the bytes). */
+const UPLOAD_FIELD = 'uploadMedia';
 
 function isConnectionField(field: GraphQLField<unknown, unknown>): boolean {
   return getNamedType(field.type).name.endsWith('Connection') && field.args.some((arg) => arg.name === 'first');
@@ -54,7 +80,7 @@ function lengthOf(value: unknown): number | undefined {
 /**
  * How many times a field's sub-selection runs: a connection's page size (`first`, else `last`, else the default page),
  * the number of ids or representations for `nodes` / `_entities`, 1 for `edges` (the connection already multiplied),
- * LIST_MULTIPLIER for other lists, 1 otherwise.
+ * the likely size of a fan-out list (FAN_OUT_LISTS), LIST_MULTIPLIER for other lists, 1 otherwise.
  */
 export function selectionMultiplier(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
   if (isConnectionField(field)) {
@@ -63,7 +89,7 @@ export function selectionMultiplier(field: GraphQLField<unknown, unknown>, args:
   }
   if (field.name === 'nodes') return lengthOf(args.ids) ?? LIST_MULTIPLIER;
   if (field.name === '_entities') return lengthOf(args.representations) ?? LIST_MULTIPLIER;
-  if (isListType(getNullableType(field.type))) return field.name === 'edges' ? 1 : LIST_MULTIPLIER;
+  if (isListType(getNullableType(field.type))) return field.name === 'edges' ? 1 : (FAN_OUT_LISTS[field.name]?.likely ?? LIST_MULTIPLIER);
   return 1;
 }
 
@@ -80,8 +106,8 @@ export function fieldComplexity<Ctx>(args: Record<string, unknown>, _ctx: Ctx, f
  * a parent that does not embed it (a loader call: `message.channel`, `participant.contact`, `node(id)`), or a root
  * mutation. An edge's `node` comes from the list response and a payload's object from the mutation's own response.
  */
-function callsPerParent(field: GraphQLField<unknown, unknown>, parent: GraphQLNamedType, rootMutation: boolean): number {
-  if (rootMutation) return 1;
+export function callsPerParent(field: GraphQLField<unknown, unknown>, parent: GraphQLNamedType, rootMutation: boolean): number {
+  if (rootMutation) return MUTATION_CALLS[field.name] ?? 1;
   if (field.name.startsWith('__') || field.name === '_service') return 0;
   if (parent.name.endsWith('Edge') || parent.name.endsWith('Payload')) return 0;
   if (isConnectionField(field)) return 1;
@@ -97,6 +123,32 @@ interface Walk {
   fragments: Record<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
   mutation: GraphQLNamedType | null;
+  /** uploadMedia fields that will run, and the bytes they will send to storage together. */
+  uploads: number;
+  uploadBytes: number;
+  /** A representation of `_entities` that names no entity type: the operation does not run. */
+  invalid?: GraphQLError;
+}
+
+/** The size of the File an uploadMedia input carries (0 when there is none yet: execution refuses that itself). */
+function uploadSize(args: Record<string, unknown>): number {
+  const file = (args.input as { file?: unknown } | undefined)?.file;
+  return file instanceof Blob ? file.size : 0;
+}
+
+/** Why a representation of `_entities` cannot be resolved, checked before any call (graphql-js would throw inside). */
+function representationProblem(schema: GraphQLSchema, representations: unknown): GraphQLError | undefined {
+  if (!Array.isArray(representations)) return undefined;
+  const entity = schema.getType('_Entity');
+  const entityTypes = new Set(isUnionType(entity) ? entity.getTypes().map((t) => t.name) : []);
+  const index = representations.findIndex((representation) => {
+    const typename = (representation as { __typename?: unknown } | null)?.__typename;
+    return typeof representation !== 'object' || representation === null || typeof typename !== 'string' || !entityTypes.has(typename);
+  });
+  if (index < 0) return undefined;
+  return new GraphQLError(`Representation ${index} of _entities is not an object whose __typename names an entity type.`, {
+    extensions: { code: 'BAD_USER_INPUT', argument: 'representations' },
+  });
 }
 
 function fieldArgs(field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>) {
@@ -125,6 +177,11 @@ function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQL
       const inner = selectionMultiplier(field, args);
       const own = callsPerParent(field, type, type === walk.mutation);
       total += multiplier * own * (field.name === '_entities' || field.name === 'nodes' ? inner : 1);
+      if (type === walk.mutation && field.name === UPLOAD_FIELD) {
+        walk.uploads += multiplier;
+        walk.uploadBytes += multiplier * uploadSize(args);
+      }
+      if (field.name === '_entities') walk.invalid ??= representationProblem(walk.schema, args.representations);
       if (selection.selectionSet) add(walkSelection(walk, selection.selectionSet, getNamedType(field.type), multiplier * inner));
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const narrowed = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : type;
@@ -139,13 +196,15 @@ function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQL
 }
 
 export type OperationEstimate =
-  | { cost: number; upstreamCalls: number }
+  | { cost: number; upstreamCalls: number; uploads: number; uploadBytes: number }
   /** An argument the schema maps (a global ID) is malformed: Pothos cannot price the operation, so it does not run. */
-  | { invalidArgument: GraphQLError };
+  | { invalidArgument: GraphQLError }
+  /** The variables do not coerce to their declared types (graphql-js's own messages, one per problem). */
+  | { invalidVariables: readonly GraphQLError[] };
 
 /**
  * Cost and upstream calls of the operation that will run, from the document and the caller's variables, before any
- * resolver runs. Undefined when the variables do not coerce (execution then refuses them, still before any call).
+ * resolver runs. Undefined when no operation can be chosen (execution then says why, before any call).
  */
 export function estimateOperation(
   schema: GraphQLSchema,
@@ -157,7 +216,7 @@ export function estimateOperation(
   const operation = operationName ? operations.find((op) => op.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return undefined;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
-  if (coerced.errors) return undefined;
+  if (coerced.errors) return { invalidVariables: coerced.errors };
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const root = schema.getRootType(operation.operation);
@@ -167,18 +226,34 @@ export function estimateOperation(
     kind: Kind.DOCUMENT,
     definitions: document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION || d === operation),
   };
-  const walk: Walk = { schema, fragments, variables: coerced.coerced, mutation: schema.getMutationType() ?? null };
+  const walk: Walk = { schema, fragments, variables: coerced.coerced, mutation: schema.getMutationType() ?? null, uploads: 0, uploadBytes: 0 };
   const upstreamCalls = walkSelection(walk, operation.selectionSet, root, 1);
+  if (walk.invalid) return { invalidArgument: walk.invalid };
+  // Pothos prices `__schema` / `__type` as one field; what they return is priced over the schema itself.
+  const introspection = operationRootFields(operation.selectionSet, fragments).reduce(
+    (sum, field) => sum + introspectionCost(schema, field, fragments, coerced.coerced),
+    0,
+  );
   let cost: number;
   try {
-    cost = complexityFromQuery(single, { schema, variables: rawVariables ?? {} }).complexity;
+    cost = introspection + complexityFromQuery(single, { schema, variables: rawVariables ?? {} }).complexity;
   } catch (error) {
     // Pothos maps arguments through their input mappings (global IDs are decoded), so a malformed one throws here.
     // Unpriced, the operation does not run: its siblings could cost anything. The mapping's own error (BAD_USER_INPUT
     // "Invalid ID.") is the answer, as for a variable that does not coerce; anything else is masked.
     return { invalidArgument: error instanceof GraphQLError ? error : new GraphQLError('Invalid argument.', { originalError: error as Error }) };
   }
-  return { cost, upstreamCalls };
+  return { cost, upstreamCalls, uploads: walk.uploads, uploadBytes: walk.uploadBytes };
+}
+
+/** A variable-coercion error as the caller sees it: graphql-js's message and location, BAD_USER_INPUT, HTTP 400. */
+function badVariable(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
 }
 
 function limitError(code: string, message: string, exposed: Record<string, number> | undefined): GraphQLError {
@@ -189,6 +264,27 @@ export interface LimitsOptions {
   limits: LimitsConfig;
   /** Name the limit and the value found in errors (useful in development; off in production). */
   exposeLimits: boolean;
+  /** The most bytes one request may send to Bird's storage in all (MEDIA_MAX_BYTES: one file's worth). */
+  maxUploadBytes?: number;
+}
+
+/**
+ * The nesting pre-scan, on the request's params before anything recursive reads them (parsing, validation, the
+ * variables' coercion, JSON.stringify): the document's brackets and the variables' and extensions' JSON depth, each
+ * measured by a loop (src/nesting.ts). 400 NESTING_LIMIT_EXCEEDED past MAX_NESTING.
+ */
+function useNestingLimit({ limits, exposeLimits }: LimitsOptions): Plugin {
+  const refuse = (what: string) =>
+    createGraphQLError(exposeLimits ? `The ${what} nests deeper than ${limits.maxNesting} levels.` : `The ${what} is nested too deeply.`, {
+      extensions: { code: LIMIT_ERROR_CODES.nesting, http: { status: 400 }, ...(exposeLimits ? { limit: { maxNesting: limits.maxNesting } } : {}) },
+    });
+  return {
+    onParams({ params }) {
+      if (typeof params.query === 'string' && documentNestsDeeperThan(params.query, limits.maxNesting)) throw refuse('document');
+      if (valueNestsDeeperThan(params.variables, limits.maxNesting)) throw refuse('variables value');
+      if (valueNestsDeeperThan(params.extensions, limits.maxNesting)) throw refuse('extensions value');
+    },
+  };
 }
 
 /** graphql-armor's token count, on the parser itself, so a 100k-token document is never fully parsed. */
@@ -215,7 +311,7 @@ function useMaxTokens({ limits, exposeLimits }: LimitsOptions): Plugin {
   };
 }
 
-/** graphql-armor's depth and alias rules, reporting our coded errors instead of armor's "Syntax Error: ...". */
+/** graphql-armor's depth and alias rules (coded errors instead of armor's "Syntax Error: ..."), and one introspection. */
 function useDepthAndAliases({ limits, exposeLimits }: LimitsOptions): Plugin {
   const report = (code: string, message: string, exposed: Record<string, number>) => (context: ValidationContext | null) => {
     context?.reportError(limitError(code, message, exposeLimits ? exposed : undefined));
@@ -233,10 +329,12 @@ function useDepthAndAliases({ limits, exposeLimits }: LimitsOptions): Plugin {
     propagateOnRejection: false,
     onReject: [report(LIMIT_ERROR_CODES.aliases, exposeLimits ? `The operation uses more than ${limits.maxAliases} aliases.` : 'The operation uses too many aliases.', { maxAliases: limits.maxAliases })],
   });
+  const introspection = maxIntrospectionRule('Only one introspection (`__schema` or `__type`) per document.');
   return {
     onValidate({ addValidationRule }) {
       addValidationRule(depth);
       addValidationRule(aliases);
+      addValidationRule(introspection);
     },
   };
 }
@@ -293,12 +391,17 @@ export class EstimateCache {
  * variables (so `first: $n` counts), but before the first resolver. Not a validation rule on purpose: yoga caches
  * validation per document, and the same document with other variables can cost a hundred times more.
  */
-function useOperationBudget({ limits, exposeLimits }: LimitsOptions): Plugin {
+function useOperationBudget({ limits, exposeLimits, maxUploadBytes = Number.POSITIVE_INFINITY }: LimitsOptions): Plugin {
   const estimates = new EstimateCache();
   const plugin: Plugin = {
     onExecute({ args, setResultAndStopExecution }) {
       const estimate = estimates.get(args.schema, args.document, args.operationName, args.variableValues as Record<string, unknown>);
       if (!estimate) return;
+      if ('invalidVariables' in estimate) {
+        // graphql-js would answer these without a code; they are the caller's own input, like the inline mistake.
+        setResultAndStopExecution({ errors: estimate.invalidVariables.map(badVariable) });
+        return;
+      }
       let error: GraphQLError | undefined;
       if ('invalidArgument' in estimate) {
         error = estimate.invalidArgument;
@@ -315,6 +418,15 @@ function useOperationBudget({ limits, exposeLimits }: LimitsOptions): Plugin {
             ? `The operation could make ${estimate.upstreamCalls} calls to Bird, more than ${limits.maxUpstreamCalls}; request smaller pages or fewer nested lists.`
             : 'The operation could make too many calls to Bird; request smaller pages or fewer nested lists.',
           exposeLimits ? { maxUpstreamCalls: limits.maxUpstreamCalls, upstreamCalls: estimate.upstreamCalls } : undefined,
+        );
+      } else if (estimate.uploads > limits.maxUploadsPerRequest || estimate.uploadBytes > maxUploadBytes) {
+        // One file per multipart request, sent to storage once: aliasing uploadMedia would post it again and again.
+        error = limitError(
+          LIMIT_ERROR_CODES.uploads,
+          exposeLimits
+            ? `The operation runs uploadMedia ${estimate.uploads} times (${estimate.uploadBytes} bytes to storage); at most ${limits.maxUploadsPerRequest} per request.`
+            : 'The operation uploads too many times; send one uploadMedia per request.',
+          exposeLimits ? { maxUploadsPerRequest: limits.maxUploadsPerRequest, uploads: estimate.uploads } : undefined,
         );
       }
       if (error) setResultAndStopExecution({ errors: [error] });
@@ -403,9 +515,10 @@ export function useBodySizeLimit({ limits, exposeLimits, upload }: BodySizeOptio
 }
 
 /**
- * The operation limits, in the order they apply: tokens (parse), depth and aliases (validate), cost and calls (execute).
+ * The operation limits, in the order they apply: nesting (params, before anything recursive), tokens (parse), depth,
+ * aliases and introspection (validate), cost, calls and uploads (execute).
  * The body size (useBodySizeLimit) is separate, as it must follow the plugins that choose a request parser.
  */
 export function useLimits(options: LimitsOptions): Plugin[] {
-  return [useMaxTokens(options), useDepthAndAliases(options), useOperationBudget(options)];
+  return [useNestingLimit(options), useMaxTokens(options), useDepthAndAliases(options), useOperationBudget(options)];
 }

@@ -1,14 +1,76 @@
-// Security defaults of the HTTP front: CORS allowlist, introspection switch, field-suggestion masking, persisted operations.
+// Security defaults of the HTTP front: the Host check, CSRF, CORS allowlist, introspection switch, field-suggestion masking, persisted operations.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import { Kind, type OperationDefinitionNode, parse } from 'graphql';
-import type { CORSOptions, Plugin } from 'graphql-yoga';
+import { GraphQLError, Kind, type OperationDefinitionNode, parse } from 'graphql';
+import { type CORSOptions, createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Config } from './config.ts';
+import { errorResponse } from './http-errors.ts';
 
+/** `name[:port]` or `[IPv6][:port]`, as a Host header carries it. */
+const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::\d{1,5})?$/i;
+
+/**
+ * Whether a Host header names a host of `allowed` (ALLOWED_HOSTS; null = any): names compare without the port and
+ * without one trailing dot; `.example.com` allows example.com and every name under it.
+ */
+export function isAllowedHost(allowed: readonly string[] | null, host: string): boolean {
+  if (allowed === null) return true;
+  const match = HOST_HEADER.exec(host.trim());
+  if (!match) return false;
+  const name = match[1]!.toLowerCase().replace(/\.$/, '');
+  return allowed.some((entry) => (entry.startsWith('.') ? name === entry.slice(1) || name.endsWith(entry) : name === entry));
+}
+
+/** Paths any Host may reach: liveness and readiness probes (a kubelet addresses the pod by its IP) carry no data. */
+const ANY_HOST_PATHS = new Set(['/health', '/ready']);
+
+/**
+ * The Host check against DNS rebinding: a page on `rebind.attacker.example` that resolves to 127.0.0.1 reaches a
+ * loopback server with the attacker's Host (and a matching Origin, so CORS cannot tell). Requests for a host not in
+ * ALLOWED_HOSTS are answered 421 before anything else runs. A request with no Host header at all is no browser's (every
+ * browser sends one); in-process calls (yoga.fetch) have none.
+ */
+export function useHostCheck(allowed: readonly string[] | null): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (allowed === null || ANY_HOST_PATHS.has(url.pathname)) return;
+      const host = request.headers.get('host');
+      if (host === null || isAllowedHost(allowed, host)) return;
+      endResponse(
+        errorResponse(fetchAPI, 421, 'This server does not answer for that host name: add it to ALLOWED_HOSTS (or set PUBLIC_URL) if it is yours.', {}, { connection: 'close' }),
+      );
+    },
+  };
+}
+
+/** The header a GET or a CORS-"simple" POST must carry: a browser sends it only after a preflight. */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 /** Headers a browser may send cross-origin: JSON, credentials, the CSRF header and our request id. */
-const CORS_ALLOWED_HEADERS = ['content-type', 'authorization', 'x-graphql-yoga-csrf', 'x-request-id', 'accept'];
+const CORS_ALLOWED_HEADERS = ['content-type', 'authorization', CSRF_HEADER, 'x-request-id', 'accept'];
+
+/**
+ * yoga's CSRF prevention: GET and multipart/form-urlencoded/text POSTs (CORS "simple" requests) must carry CSRF_HEADER.
+ * Its refusal is answered as CSRF_REJECTED (403) with a message saying what to send; the plugin's own has no code.
+ */
+export function useCsrfPrevention(): Plugin {
+  const csrf = useCSRFPrevention({ requestHeaders: [CSRF_HEADER] });
+  return {
+    onRequestParse(payload) {
+      try {
+        return csrf.onRequestParse?.(payload);
+      } catch {
+        throw createGraphQLError(
+          `Refused as a possible cross-site request: GET requests and form, multipart or text/plain POSTs must carry the "${CSRF_HEADER}" header (any value), or use Content-Type: application/json.`,
+          { extensions: { code: 'CSRF_REJECTED', http: { status: 403 } } },
+        );
+      }
+    },
+  };
+}
 
 /**
  * yoga's `cors` option. yoga's default reflects ANY Origin with `Access-Control-Allow-Credentials: true`, which would let
@@ -39,26 +101,65 @@ export function corsOptions(config: Config): false | ((request: Request) => CORS
  */
 export function introspectionPlugins(config: Config): Plugin[] {
   if (config.introspection) return [];
-  return [useDisableIntrospection({ isDisabled: () => true }), blockFieldSuggestionsPlugin({ mask: '' }) as Plugin];
+  return [useDisableIntrospection({ isDisabled: () => true }), blockFieldSuggestionsPlugin({ mask: '' }) as Plugin, useHiddenSuggestions()];
 }
 
-/** Root fields a federation gateway sends on its own: they stay allowed when only persisted operations are. */
-const GATEWAY_FIELDS = new Set(['_service', '_entities', '__typename']);
+/** graphql-js's hints in any error ("Did you mean the enum value "FAILED"?", "Did you mean "name"?"). */
+const SUGGESTION = /\s*Did you mean [^?]*\?/;
+const SUGGESTIONS = new RegExp(SUGGESTION.source, 'g');
 
-/** True when the document's every operation is a query selecting only gateway fields (no fragments at the root). */
-export function isGatewayOperation(query: string): boolean {
+/**
+ * Suggestions hidden from every error of every result, not only validation's (graphql-armor's plugin): a variable's
+ * coercion error names the enum values it did not match, which would tell the schema that introspection keeps hidden.
+ */
+function useHiddenSuggestions(): Plugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || typeof result !== 'object' || result === null || !('errors' in result) || !result.errors?.length) return;
+      if (!result.errors.some((error) => SUGGESTION.test(error.message))) return;
+      const errors = result.errors.map((error) =>
+        error instanceof GraphQLError && SUGGESTION.test(error.message)
+          ? new GraphQLError(error.message.replace(SUGGESTIONS, ''), {
+              nodes: error.nodes,
+              source: error.source,
+              positions: error.positions,
+              path: error.path,
+              extensions: error.extensions,
+            })
+          : error,
+      );
+      setResult({ ...result, errors });
+    },
+  };
+}
+
+/**
+ * A predicate telling whether a request comes from the federation router: it carries ROUTER_SECRET in
+ * ROUTER_SECRET_HEADER (set in the router's own configuration), compared in constant time. No secret configured: no
+ * request is the router. A root-field name is no proof: anyone can write `_entities`.
+ */
+export function routerProof(router: Config['router']): (request: Request) => boolean {
+  const { secret, header } = router;
+  if (secret === null) return () => false;
+  const expected = createHash('sha256').update(secret).digest();
+  return (request) => {
+    const given = request.headers.get(header);
+    return given !== null && timingSafeEqual(createHash('sha256').update(given).digest(), expected);
+  };
+}
+
+/** True when the document's every operation is a query selecting only `__typename` (a liveness probe; no data). */
+export function isTypenameOnly(query: string): boolean {
   let operations: OperationDefinitionNode[];
   try {
-    const document = parse(query, { noLocation: true, maxTokens: 2_000 });
+    const document = parse(query, { noLocation: true, maxTokens: 100 });
     if (document.definitions.some((d) => d.kind !== Kind.OPERATION_DEFINITION)) return false;
     operations = document.definitions as OperationDefinitionNode[];
   } catch {
     return false;
   }
   return operations.every(
-    (op) =>
-      op.operation === 'query' &&
-      op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && GATEWAY_FIELDS.has(s.name.value)),
+    (op) => op.operation === 'query' && op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value === '__typename'),
   );
 }
 
@@ -69,16 +170,18 @@ export function loadPersistedOperations(path: string): ReadonlyMap<string, strin
 
 /**
  * PERSISTED_OPERATIONS=<file>: only operations from the safelist run, sent as
- * `extensions: { persistedQuery: { version: 1, sha256Hash } }` (Apollo's format) or `documentId`; a document in the
- * body is refused unless it is gateway traffic (`_service`, `_entities`), which a router sends as text.
+ * `extensions: { persistedQuery: { version: 1, sha256Hash } }` (Apollo's format) or `documentId`. A document in the
+ * body runs only from the router, proven by ROUTER_SECRET (routerProof): its query plans (`_entities`, `_service`
+ * and root fields) are text, and its own safelist guards its clients. `{ __typename }` alone is no data and runs.
  */
 export function persistedOperationsPlugins(config: Config): Plugin[] {
   if (config.persistedOperations === null) return [];
   const operations = loadPersistedOperations(config.persistedOperations);
-  const gateway = new WeakSet<Request>();
+  const isRouter = routerProof(config.router);
+  const allowed = new WeakSet<Request>();
   const classify: Plugin = {
     onParams({ request, params }) {
-      if (typeof params.query === 'string' && isGatewayOperation(params.query)) gateway.add(request);
+      if (isRouter(request) || (typeof params.query === 'string' && isTypenameOnly(params.query))) allowed.add(request);
     },
   };
   return [
@@ -90,7 +193,7 @@ export function persistedOperationsPlugins(config: Config): Plugin[] {
         const hash = extensions?.persistedQuery?.version === 1 ? extensions.persistedQuery.sha256Hash : (params as { documentId?: unknown }).documentId;
         return typeof hash === 'string' ? hash : null;
       },
-      allowArbitraryOperations: (request) => gateway.has(request),
+      allowArbitraryOperations: (request) => allowed.has(request),
       customErrors: {
         notFound: { message: 'Unknown persisted operation.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } } },
         keyNotFound: { message: 'Send a persisted operation hash (extensions.persistedQuery.sha256Hash).', extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } } },

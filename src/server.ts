@@ -1,5 +1,5 @@
 // Process entry: load config, start the emulator first in demo mode, create the client and app, listen (HTTP and graphql-ws), register demo webhooks, drain on SIGTERM.
-import { DEFAULT_QUERY, GRAPHQL_PATH, createApp } from './app.ts';
+import { DEFAULT_QUERY, GRAPHQL_PATH, createApp, metricsHandler } from './app.ts';
 import { createBirdClient } from './bird/client.ts';
 import { type Config, birdClientOptions, loadConfig } from './config.ts';
 import type { Emulator } from './emulator/server.ts';
@@ -174,6 +174,7 @@ async function main(): Promise<void> {
       port: config.port,
       host: config.host,
       graphqlPath: GRAPHQL_PATH,
+      ...(config.metricsPort !== null && metricsHandler(yoga) ? { metrics: { port: config.metricsPort, host: config.host, handler: metricsHandler(yoga)! } } : {}),
       onDrained: async () => {
         await yoga.dispose();
         await closeUpstreams();

@@ -1,4 +1,4 @@
-// Signed, short-lived media links: `${publicOrigin}/media/<token>` carrying a Bird mediaUrl and the caller's encrypted credential.
+// Signed, short-lived media links: `${publicOrigin}/media/<token>` (PUBLIC_URL or an allowed Host) carrying a Bird mediaUrl and the caller's encrypted credential.
 //
 // Bird serves media only with the access key, which a browser must never hold. A token lets a browser fetch one
 // media URL, through our download route, with the key of whoever asked the graph for it, until it expires:
@@ -118,16 +118,18 @@ export interface MediaLinkIssuerOptions {
   ttlSeconds: number;
   /** Bird's media origin (ctx.mediaOrigin): only URLs there get a signed link. */
   mediaOrigin: string;
-  /** PUBLIC_URL, without a trailing slash; null = the origin of each request. */
+  /** PUBLIC_URL, without a trailing slash; null = the origin of each request, when its Host is allowed. */
   publicUrl: string | null;
+  /** Whether a request's Host header is one of ours (ALLOWED_HOSTS); absent = every host is. */
+  isAllowedHost?: (host: string) => boolean;
   now?: () => number;
 }
 
 export interface MediaLinkIssuer {
   keys: MediaLinkKeys;
   ttlSeconds: number;
-  /** The per-request helper: links point at this request's public origin and carry its credential. */
-  forRequest(request: { url: string }, credential: Credential | null): MediaLinks;
+  /** The per-request helper: links point at PUBLIC_URL, else this request's origin, and carry its credential. */
+  forRequest(request: { url: string; headers?: Pick<Headers, 'get'> }, credential: Credential | null): MediaLinks;
 }
 
 export function createMediaLinkIssuer(options: MediaLinkIssuerOptions): MediaLinkIssuer {
@@ -137,8 +139,14 @@ export function createMediaLinkIssuer(options: MediaLinkIssuerOptions): MediaLin
     keys,
     ttlSeconds: options.ttlSeconds,
     forRequest(request, credential) {
-      let base: string | undefined;
-      const baseUrl = () => (base ??= options.publicUrl ?? new URL(request.url).origin);
+      let base: string | null | undefined;
+      // Never a host the request merely claims: without PUBLIC_URL, only an allowed Host (src/security.ts) is used.
+      const baseUrl = (): string | null => {
+        if (base !== undefined) return base;
+        const host = request.headers?.get('host') ?? null;
+        const allowed = host === null || (options.isAllowedHost?.(host) ?? true);
+        return (base = options.publicUrl ?? (allowed ? new URL(request.url).origin : null));
+      };
       return {
         downloadUrl(mediaUrl) {
           if (mediaUrl === null || mediaUrl === undefined) return null;
@@ -151,9 +159,10 @@ export function createMediaLinkIssuer(options: MediaLinkIssuerOptions): MediaLin
           if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
           // Bird's media origin, or its legacy host (inbound media still named there): only the key opens them.
           if (url.origin !== options.mediaOrigin && url.origin !== LEGACY_MEDIA_ORIGIN) return url.href;
-          if (credential === null) return null;
+          const origin = baseUrl();
+          if (credential === null || origin === null) return null;
           const expiresAt = Math.floor(now() / 1000) + options.ttlSeconds;
-          return `${baseUrl()}${MEDIA_ROUTE_PREFIX}${sealMediaLink(keys, { mediaUrl: url.href, credential, expiresAt })}`;
+          return `${origin}${MEDIA_ROUTE_PREFIX}${sealMediaLink(keys, { mediaUrl: url.href, credential, expiresAt })}`;
         },
       };
     },

@@ -2,6 +2,9 @@
 //
 // yoga's own multipart parser calls `request.formData()`, which buffers every file whole in memory. This plugin
 // replaces it for multipart requests:
+// - before a byte is read, the request must bring a well-formed credential (or the server hold a key) and get a ticket
+//   from the spool (src/media/upload-spool.ts: uploads in flight per client and in all, a quota on the bytes on disk);
+// - an upload that sends nothing for UPLOAD_IDLE_TIMEOUT_MS is stopped with 408 and its temp file removed;
 // - the whole body is bounded by src/limits.ts's body-size limit (uploadBodyLimit: the file limit plus room for the
 //   form), before reading when Content-Length declares it; this parser counts the file's own bytes as they arrive:
 //   once the file passes `maxFileBytes` the body is no longer read and the request fails with 413 at once;
@@ -22,7 +25,9 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Busboy from '@fastify/busboy';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
+import { parseAuthorization } from '../auth.ts';
 import { type BodyLimit, isMultipartUpload, payloadTooLarge } from '../limits.ts';
+import { type SpoolLimits, type SpoolTicket, UploadSpool, spoolFull, uploadClient } from './upload-spool.ts';
 
 export interface UploadLimits {
   /** Largest file accepted (MEDIA_MAX_BYTES). */
@@ -30,6 +35,18 @@ export interface UploadLimits {
   /** Largest `operations` or `map` field. */
   maxFieldBytes: number;
 }
+
+/**
+ * Defaults of the spool's settings (src/config.ts): the temp directory; 1 GiB spooled at once; 16 uploads in flight,
+ * 2 per client; 15 s without a byte ends an upload (a client trickling 1 byte per 20 s is cut off at the first pause).
+ */
+export const UPLOAD_DEFAULTS = Object.freeze({
+  spoolDir: () => tmpdir(),
+  spoolMaxBytes: 1024 * 1024 * 1024,
+  maxConcurrent: 16,
+  maxConcurrentPerClient: 2,
+  idleTimeoutMs: 15_000,
+});
 
 /** `operations` (the document and variables) and `map` are small; 64 KiB each is plenty. */
 export const DEFAULT_MAX_FIELD_BYTES = 64 * 1024;
@@ -57,7 +74,16 @@ export interface ParseUploadOptions {
   tmpDir?: string;
   /** Called with each temp file's path before it is created, so the caller can remove it when the request ends. */
   track?: (path: string) => void;
+  /** Room on disk for the file's first `bytes` bytes (the spool's quota, src/media/upload-spool.ts); false → 507. */
+  reserve?: (bytes: number) => boolean;
+  /** The body stops being read, and the request fails with 408, after this long without a byte. */
+  idleTimeoutMs?: number;
 }
+
+const requestTimeout = (ms: number) =>
+  createGraphQLError(`The upload sent nothing for ${ms} ms and was stopped; send the file without pauses.`, {
+    extensions: { code: 'REQUEST_TIMEOUT', http: { status: 408, headers: { connection: 'close' } } },
+  });
 
 interface SpooledPart {
   field: string;
@@ -81,11 +107,22 @@ export async function parseUploadRequest(request: Request, options: ParseUploadO
 
   let failure: Error | undefined;
   const abort = new AbortController();
+  /** Settles (rejects) at the first failure: the parse must not wait for a body that has stopped arriving. */
+  let failed: (error: Error) => void = () => {};
+  const failure$ = new Promise<never>((_, reject) => (failed = reject));
+  failure$.catch(() => {});
   const fail = (error: Error): void => {
     if (failure) return;
     failure = error;
     part?.destroy(error);
     abort.abort(error);
+    failed(error);
+  };
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const armIdle = (): void => {
+    if (options.idleTimeoutMs === undefined || failure) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => fail(requestTimeout(options.idleTimeoutMs!)), options.idleTimeoutMs);
   };
 
   let operations: Record<string, unknown> | undefined;
@@ -157,9 +194,10 @@ export async function parseUploadRequest(request: Request, options: ParseUploadO
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         size += chunk.byteLength;
-        if (size <= limits.maxFileBytes) return callback(null, chunk);
         // Recorded before the streams are torn down, so this (not the parser's "unexpected end") is the answer.
-        const error = payloadTooLarge(fileTooLargeMessage(limits.maxFileBytes));
+        const error =
+          size > limits.maxFileBytes ? payloadTooLarge(fileTooLargeMessage(limits.maxFileBytes)) : options.reserve && !options.reserve(size) ? spoolFull() : undefined;
+        if (!error) return callback(null, chunk);
         fail(error);
         callback(error);
       },
@@ -184,22 +222,27 @@ export async function parseUploadRequest(request: Request, options: ParseUploadO
 
   // busboy parses Buffers; the body's chunks may be plain Uint8Arrays (wrapped, not copied).
   async function* bytes(): AsyncGenerator<Buffer> {
+    armIdle();
     for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      armIdle();
       yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     }
+    clearTimeout(idle);
   }
 
   try {
     try {
-      await pipeline(Readable.from(bytes()), busboy, { signal: abort.signal });
+      await Promise.race([pipeline(Readable.from(bytes()), busboy, { signal: abort.signal }), failure$]);
     } catch (error) {
       fail(asParseError(error));
+    } finally {
+      clearTimeout(idle);
     }
     if (failure) throw failure;
     if (!operations) throw badRequest('Missing multipart form field "operations".');
     if (!map || map.size === 0) return operations as GraphQLParams;
     if (!spooled) throw badRequest(`The file "${[...map.keys()][0]}" listed in "map" is missing.`);
-    const done = await spooled;
+    const done = await Promise.race([spooled, failure$]);
     if (failure) throw failure;
     const blob = await openAsBlob(done.path, { type: done.mimeType });
     const file = new File([blob], done.filename, { type: done.mimeType });
@@ -272,32 +315,98 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 export interface MultipartUploadsOptions {
   limits: UploadLimits;
   tmpDir?: string;
+  /** Whether the server holds a key of its own; without one, an upload without an Authorization header is refused. */
+  hasServerKey: boolean;
+  /** Uploads in flight and the disk quota (src/media/upload-spool.ts); unset = unbounded (unit tests only). */
+  spool?: SpoolLimits;
+  /** See ParseUploadOptions.idleTimeoutMs (UPLOAD_IDLE_TIMEOUT_MS). */
+  idleTimeoutMs?: number;
+}
+
+const unauthenticated = (message: string, reason?: string) =>
+  createGraphQLError(message, {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      ...(reason === undefined ? {} : { reason }),
+      http: { status: 401, headers: { 'www-authenticate': 'AccessKey, Bearer', connection: 'close' } },
+    },
+  });
+
+/**
+ * The credential check an upload passes before a byte of it is read: a well-formed Authorization header, or a key
+ * held by the server. Only the header's form is checked here; Bird judges the key when the upload is stored.
+ */
+function checkUploadCredential(request: Request, hasServerKey: boolean): void {
+  let credential;
+  try {
+    credential = parseAuthorization(request.headers.get('authorization'));
+  } catch (error) {
+    throw unauthenticated((error as Error).message, (error as { reason?: string }).reason);
+  }
+  if (credential === null && !hasServerKey) {
+    throw unauthenticated('An upload needs a Bird access key: send `Authorization: AccessKey <key>` (this server holds none).');
+  }
 }
 
 /**
  * The yoga plugin: multipart POSTs are parsed by parseUploadRequest instead of yoga's buffering parser, and their temp
- * files are removed when the response is ready. src/limits.ts's useBodySizeLimit, placed after this plugin, caps the
- * body this parser reads to uploadBodyLimit().
+ * files are removed when the response is ready. Before anything is read, the request must bring a credential (or the
+ * server hold one) and get a ticket from the spool (uploads in flight, disk quota; a declared Content-Length is
+ * reserved whole, up front). src/limits.ts's useBodySizeLimit, placed after this plugin, caps the body this parser reads
+ * to uploadBodyLimit().
  */
 export function useMultipartUploads(options: MultipartUploadsOptions): Plugin {
-  const tempFiles = new WeakMap<Request, Set<string>>();
+  const requests = new WeakMap<Request, { paths: Set<string>; ticket?: SpoolTicket }>();
+  const spool = options.spool ? new UploadSpool(options.spool) : undefined;
+  const maxBody = uploadBodyLimit(options.limits).maxBytes;
+  const settle = async (request: Request) => {
+    const state = requests.get(request);
+    if (!state) return;
+    requests.delete(request);
+    await Promise.all([...state.paths].map((path) => rm(path, { force: true })));
+    state.ticket?.release();
+  };
   return {
-    onRequestParse({ request, setRequestParser }) {
+    onRequestParse({ request, setRequestParser, serverContext }) {
       if (!isMultipartUpload(request)) return;
-      const track = (path: string) => {
-        let paths = tempFiles.get(request);
-        if (!paths) tempFiles.set(request, (paths = new Set()));
-        paths.add(path);
-      };
+      checkUploadCredential(request, options.hasServerKey);
+      const state: { paths: Set<string>; ticket?: SpoolTicket } = { paths: new Set() };
+      let reserve: ((bytes: number) => boolean) | undefined;
+      if (spool) {
+        const remote = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress;
+        const ticket = spool.admit(uploadClient(request.headers.get('authorization'), remote));
+        if (ticket instanceof Error) throw ticket;
+        state.ticket = ticket;
+        // A declared length is reserved whole before reading (an upload that cannot fit is refused at once); without
+        // one, the file's bytes are reserved as they arrive.
+        const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+        let reserved = Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, maxBody) : 0;
+        if (reserved > 0 && !ticket.grow(reserved)) {
+          ticket.release();
+          throw spoolFull();
+        }
+        reserve = (bytes) => {
+          if (bytes <= reserved) return true;
+          if (!ticket.grow(bytes - reserved)) return false;
+          reserved = bytes;
+          return true;
+        };
+      }
+      requests.set(request, state);
+      // A client that goes away before any response is written must not keep its ticket.
+      request.signal?.addEventListener('abort', () => void settle(request), { once: true });
       setRequestParser((parsed) =>
-        parseUploadRequest(parsed, { limits: options.limits, ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }), track }),
+        parseUploadRequest(parsed, {
+          limits: options.limits,
+          ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }),
+          ...(reserve ? { reserve } : {}),
+          ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
+          track: (path) => state.paths.add(path),
+        }),
       );
     },
     async onResponse({ request }) {
-      const paths = tempFiles.get(request);
-      if (!paths) return;
-      tempFiles.delete(request);
-      await Promise.all([...paths].map((path) => rm(path, { force: true })));
+      await settle(request);
     },
   };
 }

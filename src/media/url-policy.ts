@@ -4,6 +4,8 @@
 // loopback, private or link-local address. Names are not resolved here (that is the fetcher's job): this policy keeps
 // obviously internal targets out of a send. No graphql, no schema: the schema's validator calls mediaUrlProblem().
 
+import ipaddr from 'ipaddr.js';
+
 const MEDIA_URL_MESSAGE = 'Media URLs must be public absolute https URLs: Bird downloads them.';
 
 /**
@@ -26,66 +28,18 @@ const PRIVATE_NAME_SUFFIXES = [
 ];
 
 /**
- * IPv4 ranges that are not public unicast (RFC 6890): this network, private, shared, loopback, link-local,
- * documentation, benchmarking, multicast and reserved.
+ * Whether an IP address literal is public unicast, by ipaddr.js's tables of special ranges (IANA's special-purpose
+ * registries): IPv4 must be `unicast`; IPv6 must be `unicast` inside 2000::/3, the only space IANA allocates for global
+ * unicast, so every form that embeds an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo) is refused with the rest.
  */
-const NON_PUBLIC_IPV4: readonly (readonly [string, number])[] = [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-];
-
-function ipv4ToNumber(address: string): number | undefined {
-  const parts = address.split('.');
-  if (parts.length !== 4 || !parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255)) return undefined;
-  return parts.reduce((sum, part) => sum * 256 + Number(part), 0);
+function isPublicAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.parse(address);
+  if (parsed.range() !== 'unicast') return false;
+  return parsed.kind() === 'ipv4' || parsed.match(GLOBAL_UNICAST_V6);
 }
 
-function isNonPublicIpv4(address: string): boolean {
-  const value = ipv4ToNumber(address);
-  if (value === undefined) return true;
-  return NON_PUBLIC_IPV4.some(([base, bits]) => {
-    const size = 2 ** (32 - bits);
-    return Math.floor(value / size) === Math.floor((ipv4ToNumber(base) as number) / size);
-  });
-}
-
-/** The eight 16-bit groups of an IPv6 address as the WHATWG URL parser serializes it (compressed, lower-case hex). */
-function ipv6Groups(address: string): number[] | undefined {
-  const halves = address.split('::');
-  if (halves.length > 2) return undefined;
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
-  const head = parse(halves[0] ?? '');
-  const tail = halves.length === 2 ? parse(halves[1] ?? '') : [];
-  const groups = halves.length === 2 ? [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail] : head;
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
-}
-
-function isNonPublicIpv6(address: string): boolean {
-  const g = ipv6Groups(address);
-  if (!g) return true;
-  const [g0 = 0, g1 = 0] = g;
-  const embeddedIpv4 = (high: number, low: number) => `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
-  if (g0 < 0x0100) return true; // ::/8: unspecified, loopback, IPv4-mapped and IPv4-compatible addresses
-  if (g0 === 0x64 && g1 === 0xff9b) return isNonPublicIpv4(embeddedIpv4(g[6] ?? 0, g[7] ?? 0)); // NAT64
-  if (g0 === 0x2002) return isNonPublicIpv4(embeddedIpv4(g1, g[2] ?? 0)); // 6to4
-  if (g0 === 0x2001 && g1 === 0x0db8) return true; // documentation
-  if ((g0 & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
-  if ((g0 & 0xffc0) === 0xfe80 || (g0 & 0xffc0) === 0xfec0) return true; // link-local, old site-local
-  return (g0 & 0xff00) === 0xff00; // multicast
-}
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
 /**
  * Why Bird must not be asked to fetch `url`, or null when it may: unless `isAllowedMediaUrl` accepts it (Bird's own
@@ -106,12 +60,14 @@ export function mediaUrlProblem(url: URL | string, isAllowedMediaUrl: (url: stri
   if (parsed.username !== '' || parsed.password !== '') {
     return `${MEDIA_URL_MESSAGE} User names and passwords in the URL are not allowed.`;
   }
-  const host = parsed.hostname.toLowerCase().replace(/\.$/, '');
   const local = `${MEDIA_URL_MESSAGE} This one points to a loopback, private or local address.`;
-  if (host.startsWith('[')) return isNonPublicIpv6(host.slice(1, -1)) ? local : null;
+  const hostname = parsed.hostname.toLowerCase();
+  // One trailing dot is the fully-qualified spelling of the same name; more, or an empty label, is no public name.
+  const host = hostname.replace(/\.$/, '');
+  if (host.startsWith('[')) return isPublicAddress(host.slice(1, -1)) ? null : `${MEDIA_URL_MESSAGE} This one is not a public unicast address (IPv6 forms that carry an IPv4 address, such as NAT64, 6to4 or Teredo, are refused: give the IPv4 address).`;
   // The URL parser has already turned every IPv4 spelling (0x7f.1, 2130706433, …) into dotted decimal.
-  if (/^[\d.]+$/.test(host)) return isNonPublicIpv4(host) ? local : null;
-  if (!host.includes('.')) return local;
+  if (/^[\d.]+$/.test(host)) return isPublicAddress(host) ? null : local;
+  if (!host.includes('.') || host.split('.').some((label) => label === '')) return local;
   if (PRIVATE_NAME_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`))) return local;
   return null;
 }

@@ -1,11 +1,14 @@
 // Observability as one yoga plugin: per-request state feeding the request log line, Prometheus metrics and trace spans.
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { getOperationAST } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { UpstreamEvent } from '../bird/client.ts';
 import type { Config } from '../config.ts';
-import { type Metrics, createMetrics, warnFilterMismatchOnce } from './metrics.ts';
+import { errorResponse } from '../http-errors.ts';
+import { type Metrics, OPERATION_NAME, createMetrics, warnFilterMismatchOnce } from './metrics.ts';
 import { type Tracing, createTracing } from './tracing.ts';
 
 export const METRICS_PATH = '/metrics';
@@ -28,6 +31,8 @@ interface RequestState {
 export interface Observability {
   plugin: Plugin;
   metrics: Metrics | null;
+  /** A node:http handler serving /metrics alone (METRICS_PORT), with the token check; null with METRICS=false. */
+  metricsListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   /** The per-request hooks that go into the GraphQL context (Bird call observer, loader batch sizes). */
   contextHooks(request: Request): {
     onEvent: (event: UpstreamEvent) => void;
@@ -46,8 +51,22 @@ export interface ObservabilityOptions {
   spanExporter?: SpanExporter;
 }
 
+/** Whether an Authorization header carries `Bearer <token>`, compared in constant time. */
+export function bearerMatches(header: string | null | undefined, token: string): boolean {
+  const match = /^Bearer +(\S+)$/i.exec(header?.trim() ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1]!, 'utf8');
+  const expected = Buffer.from(token, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const METRICS_UNAUTHORIZED = 'Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.';
+
 export function createObservability({ config, logger, graphqlPath, requestIdOf, spanExporter }: ObservabilityOptions): Observability {
   const metrics = config.metrics ? createMetrics() : null;
+  /** /metrics on the main port: not when it has a port of its own (METRICS_PORT). */
+  const metricsHere = metrics !== null && config.metricsPort === null;
+  const scrapeAllowed = (authorization: string | null | undefined) => config.metricsToken === null || bearerMatches(authorization, config.metricsToken);
   const tracing: Tracing | null = createTracing(config.tracing, spanExporter);
   const states = new WeakMap<Request, RequestState>();
 
@@ -69,7 +88,11 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
 
   const plugin: Plugin = {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname === METRICS_PATH && metrics && (request.method === 'GET' || request.method === 'HEAD')) {
+      if (url.pathname === METRICS_PATH && metricsHere && metrics && (request.method === 'GET' || request.method === 'HEAD')) {
+        if (!scrapeAllowed(request.headers.get('authorization'))) {
+          endResponse(errorResponse(fetchAPI, 401, METRICS_UNAUTHORIZED, { code: 'UNAUTHENTICATED' }, { 'www-authenticate': 'Bearer' }));
+          return;
+        }
         return metrics.render().then((text) => {
           endResponse(new fetchAPI.Response(text, { headers: { 'content-type': metrics.contentType, 'cache-control': 'no-store' } }));
         });
@@ -120,7 +143,8 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
       if (!state) return;
       states.delete(request);
       const seconds = (performance.now() - state.started) / 1000;
-      const operation = metrics ? metrics.operationLabel(state.operation) : (state.operation ?? 'anonymous');
+      // The name a client sent (operationName) is any string until the document confirms it: only a plain name is logged.
+      const operation = metrics ? metrics.operationLabel(state.operation) : state.operation !== undefined && OPERATION_NAME.test(state.operation) ? state.operation : 'anonymous';
       const type = state.operationType ?? 'unknown';
       const outcome = !state.executed ? 'rejected' : state.failed || response.status >= 400 ? 'error' : 'success';
       if (state.path === graphqlPath) metrics?.operation({ operation, type, outcome, seconds });
@@ -155,9 +179,29 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
     },
   };
 
+  const metricsListener =
+    metrics === null
+      ? null
+      : (req: IncomingMessage, res: ServerResponse) => {
+          const path = (req.url ?? '/').split('?')[0];
+          const send = (status: number, contentType: string, body: string, headers: Record<string, string> = {}) => {
+            res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', ...headers });
+            res.end(req.method === 'HEAD' ? undefined : body);
+          };
+          const json = (status: number, message: string, code: string, headers: Record<string, string> = {}) =>
+            send(status, 'application/json; charset=utf-8', JSON.stringify({ errors: [{ message, extensions: { code } }] }), headers);
+          if (path !== METRICS_PATH || (req.method !== 'GET' && req.method !== 'HEAD')) return json(404, 'Not found: this port serves GET /metrics only.', 'NOT_FOUND');
+          if (!scrapeAllowed(req.headers.authorization)) return json(401, METRICS_UNAUTHORIZED, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer' });
+          metrics.render().then(
+            (text) => send(200, metrics.contentType, text),
+            () => json(500, 'Metrics could not be rendered.', 'INTERNAL_SERVER_ERROR'),
+          );
+        };
+
   return {
     plugin,
     metrics,
+    metricsListener,
     contextHooks: (request) => ({
       onEvent: onEvent(request),
       onBatch: (loader, size) => metrics?.batch(loader, size),

@@ -13,13 +13,16 @@ import type { Plugin } from 'graphql-yoga';
 
 export const INCLUDE_TRACE_HEADER = 'apollo-federation-include-trace';
 
-/** Whether this execution asked for an inline trace (and so runs on the instrumented copy of the schema). */
-export function isTracedExecution(args: { contextValue?: unknown }): boolean {
+/**
+ * Whether this execution asked for an inline trace (and so runs on the instrumented copy of the schema). With
+ * ROUTER_SECRET configured, only the proven router may ask (`isRouter`): traces time every field.
+ */
+export function isTracedExecution(args: { contextValue?: unknown }, isRouter?: (request: Request) => boolean): boolean {
   const request = (args.contextValue as { request?: Request } | undefined)?.request;
-  return request?.headers.get(INCLUDE_TRACE_HEADER) === 'ftv1';
+  return request?.headers.get(INCLUDE_TRACE_HEADER) === 'ftv1' && (isRouter?.(request) ?? true);
 }
 
-export function useGatedApolloInlineTrace(): Plugin {
+export function useGatedApolloInlineTrace(isRouter?: (request: Request) => boolean): Plugin {
   const traced = new WeakMap<GraphQLSchema, GraphQLSchema>();
   let current: GraphQLSchema | undefined;
   const tracedOf = (schema: GraphQLSchema): GraphQLSchema => {
@@ -50,10 +53,11 @@ export function useGatedApolloInlineTrace(): Plugin {
       current = schema;
     },
     onPluginInit({ addPlugin }) {
-      addPlugin(retarget(useApolloInlineTrace() as Plugin));
+      const ignoreRequest = (request: Request) => request.headers.get(INCLUDE_TRACE_HEADER) !== 'ftv1' || !(isRouter?.(request) ?? true);
+      addPlugin(retarget(useApolloInlineTrace({ ignoreRequest }) as Plugin));
     },
     onExecute({ args }) {
-      if (!isTracedExecution(args)) return;
+      if (!isTracedExecution(args, isRouter)) return;
       const schema = current ?? args.schema;
       args.schema = tracedOf(schema);
     },

@@ -3,7 +3,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import type { UpstreamEvent } from '../bird/client.ts';
 
 /** Operation names become labels only when plain and only for the first MAX_OPERATION_NAMES seen; then 'other'. */
-const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const MAX_OPERATION_NAMES = 200;
 
 export interface Metrics {

@@ -133,25 +133,19 @@ describe('app', () => {
     });
 
     it.each([
-      ['another scheme', 'Basic dXNlcjpwYXNzd29yZA=='],
-      ['no token', 'AccessKey'],
-      ['two tokens', 'AccessKey abcdefgh ijklmnop'],
-      ['a short token', 'AccessKey abc'],
-      ['a long token', `AccessKey ${'k'.repeat(600)}`],
-      ['bad characters', 'AccessKey key<script>alert(1)</script>'],
-    ])('refuses a malformed Authorization header (%s) with 401 UNAUTHENTICATED, never echoing it', async (_, authorization) => {
+      ['another scheme', 'Basic dXNlcjpwYXNzd29yZA==', 'UNKNOWN_SCHEME'],
+      ['no token', 'AccessKey', 'MISSING_TOKEN'],
+      ['two tokens', 'AccessKey abcdefgh ijklmnop', 'EXTRA_TOKENS'],
+      ['a short token', 'AccessKey abc', 'TOKEN_TOO_SHORT'],
+      ['a long token', `AccessKey ${'k'.repeat(600)}`, 'TOKEN_TOO_LONG'],
+      ['bad characters', 'AccessKey key<script>alert(1)</script>', 'TOKEN_CHARACTERS'],
+    ])('refuses a malformed Authorization header (%s) with 401 UNAUTHENTICATED, never echoing it', async (_, authorization, reason) => {
       probe.requests.resetUpstream();
       const response = await probe.fetch('/graphql', json('{ scheme }', { authorization }));
       expect(response.status).toBe(401);
       const body = await response.text();
-      expect(JSON.parse(body)).toEqual({
-        errors: [
-          {
-            message: 'Malformed Authorization header: expected "AccessKey <key>" or "Bearer <token>".',
-            extensions: { code: 'UNAUTHENTICATED' },
-          },
-        ],
-      });
+      // The message says what is wrong (src/auth.ts); `reason` is the stable part.
+      expect(JSON.parse(body)).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED', reason } }] });
       const token = authorization.split(' ').slice(1).join(' ');
       if (token) expect(body).not.toContain(token);
       expect(probe.requests.upstream()).toEqual([]);

@@ -1,10 +1,13 @@
 // Malformed-input fuzzing (VERIFY.md f): tables plus fast-check with a fixed seed. Every input gets a 4xx or a coded
-// GraphQL error, never a 5xx or a crash, and nothing invalid reaches Bird.
+// GraphQL error (every error, whatever the status, carries an allowed code), never a 5xx or a crash, and nothing
+// invalid reaches Bird. The generated part (at least 1,000 malformed operations and variables) counts itself.
 import fc from 'fast-check';
+import { type DocumentNode, Kind, type OperationDefinitionNode, getVariableValues, parse, specifiedRules, validate } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseAuthorization } from '../../src/auth.ts';
 import { encodeGlobalId } from '../../src/builder.ts';
 import { SEED } from '../../src/emulator/seed.ts';
-import { type TestStack, startTestStack } from '../helpers.ts';
+import { type TestStack, startTestStack, testSchema } from '../helpers.ts';
 
 const WS = SEED.workspaces.main.id;
 const SMS = SEED.channels.sms.id;
@@ -23,10 +26,23 @@ const ALLOWED_CODES = new Set([
   'COST_LIMIT_EXCEEDED',
   'UPSTREAM_BUDGET_EXCEEDED',
   'PAYLOAD_TOO_LARGE',
+  'NESTING_LIMIT_EXCEEDED',
+  'INTROSPECTION_LIMIT_EXCEEDED',
+  'UPLOAD_LIMIT_EXCEEDED',
+  'CSRF_REJECTED',
+  'UNAUTHENTICATED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'METHOD_NOT_ALLOWED',
+  'NOT_ACCEPTABLE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_FOUND',
 ]);
 
 let stack: TestStack;
 let count = 0;
+/** Inputs made by fast-check (the generated part), and what they caused: 5xx answers and Bird calls (both must stay 0). */
+let generated = 0;
+const seen = { serverErrors: 0, birdCalls: 0 };
 
 beforeAll(async () => {
   // Production: generic messages, no GraphiQL, introspection off, the limits we ship.
@@ -34,9 +50,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack.close();
-  // The done-when bar: at least 300 malformed inputs across this file.
-  console.log(`fuzz: ${count} malformed inputs`);
-  expect(count).toBeGreaterThanOrEqual(300);
+  // The done-when bar: at least 1,000 generated malformed operations and variables, 0 5xx, 0 Bird calls.
+  console.log(`fuzz: ${count} malformed inputs, ${generated} generated; ${seen.serverErrors} 5xx, ${seen.birdCalls} Bird calls`);
+  expect(count).toBeGreaterThanOrEqual(1_300);
+  expect(generated).toBeGreaterThanOrEqual(1_000);
+  expect(seen).toEqual({ serverErrors: 0, birdCalls: 0 });
 });
 beforeEach(() => stack.requests.resetUpstream());
 
@@ -49,14 +67,24 @@ async function rejects(init: RequestInit & { path?: string }, allowRoutes: strin
   if (!headers.has('authorization')) headers.set('authorization', `AccessKey ${SEED.accessKeys.demo}`);
   const response = await stack.fetch(path, { ...rest, headers });
   const text = await response.text();
+  if (response.status >= 500) seen.serverErrors++;
+  const calls = stack.requests.upstream().filter((entry) => !allowRoutes.includes(entry.route));
+  seen.birdCalls += calls.length;
   expect(response.status, text.slice(0, 300)).toBeLessThan(500);
-  expect(text).not.toMatch(/Did you mean|"stack"|INTERNAL_SERVER_ERROR|Unexpected error/);
-  if (response.status === 200) {
+  expect(text).not.toMatch(/Did you mean|"stack"|INTERNAL_SERVER_ERROR|Unexpected error|originalError/);
+  // Every refusal is JSON with coded errors, whatever its status (a HEAD answer has no body).
+  if (rest.method !== 'HEAD') {
     const body = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
     expect(body.errors?.length, text.slice(0, 300)).toBeGreaterThan(0);
     for (const error of body.errors!) expect(ALLOWED_CODES, text.slice(0, 300)).toContain(error.extensions?.code);
   }
-  expect(stack.requests.upstream().filter((entry) => !allowRoutes.includes(entry.route))).toEqual([]);
+  expect(calls).toEqual([]);
+}
+
+/** rejects(), for an input fast-check made. */
+async function rejectsGenerated(init: RequestInit & { path?: string }): Promise<void> {
+  generated++;
+  await rejects(init);
 }
 
 const post = (query: string, variables?: unknown, extra: Record<string, unknown> = {}): RequestInit => ({
@@ -122,7 +150,7 @@ describe('ids', () => {
   it('fast-check: arbitrary strings as UUID arguments', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 80, unit: 'binary' }), async (id) => {
-        await rejects(post(MESSAGE_BY_IDS, { ws: WS, ch: id, msg: MSG.id }));
+        await rejectsGenerated(post(MESSAGE_BY_IDS, { ws: WS, ch: id, msg: MSG.id }));
       }),
       SEEDS,
     );
@@ -131,7 +159,7 @@ describe('ids', () => {
   it('fast-check: arbitrary global IDs (raw and type-prefixed)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 60, unit: 'grapheme' }), fc.boolean(), async (text, wrap) => {
-        await rejects(post(NODE, { id: wrap ? encodeGlobalId('Message', text) : text }));
+        await rejectsGenerated(post(NODE, { id: wrap ? encodeGlobalId('Message', text) : text }));
       }),
       SEEDS,
     );
@@ -226,7 +254,7 @@ describe('shape of the operation', () => {
   it('fast-check: random query text', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 200, unit: fc.constantFrom(...'{}()[]:$!@."\\ \n#abcAZ_09,=&|'.split('')) }), async (query) => {
-        await rejects(post(query));
+        await rejectsGenerated(post(query));
       }),
       SEEDS,
     );
@@ -264,9 +292,183 @@ describe('transport', () => {
   it('fast-check: arbitrary JSON bodies', async () => {
     await fc.assert(
       fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (value) => {
-        await rejects({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+        await rejectsGenerated({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
       }),
       SEEDS,
     );
   });
+});
+
+describe('generated malformed operations and variables (at least 1,000)', () => {
+  const schema = testSchema();
+  const GENERATED = { seed: 20_261_201, numRuns: 250 } as const;
+  const TIMEOUT = 180_000;
+
+  /** Valid operations of every shape the graph serves, to break in every way. */
+  const VALID = [
+    `query OneMessage { message(workspaceId: "${WS}", channelId: "${MSG.channelId}", messageId: "${MSG.id}") { messageId text status createdAt } }`,
+    `{ workspace(workspaceId: "${WS}") { name channels(first: 5, filter: { platforms: [SMS] }) { edges { node { channelId name messages(first: 2) { edges { cursor node { text } } } } } } } }`,
+    `query ($id: ID!) { node(id: $id) { id ... on Channel { name } } }`,
+    `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { contactId displayName } } }`,
+    `mutation { sendMessage(input: { workspaceId: "${WS}", channelId: "${SMS}", receivers: [{ identifierValue: "+31600000001" }], content: { body: { text: { text: "hi" } } } }) { __typename ... on SendMessagePayload { reference } } }`,
+    `fragment F on Message { messageId } query Q { message(workspaceId: "${WS}", channelId: "${MSG.channelId}", messageId: "${MSG.id}") { ...F interactions(first: 3) { edges { node { type } } } } }`,
+  ];
+  const PUNCTUATION = [...'{}()[]:$!@."\\#,=&|\'`\n\t\u0000\u2028'];
+
+  /** Whether graphql-js alone already refuses the document (so the server must, before any call). */
+  function malformed(query: string): boolean {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch {
+      return true;
+    }
+    return validate(schema, document, specifiedRules).length > 0;
+  }
+
+  const mutation = fc.oneof(
+    fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
+    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...PUNCTUATION, 'x', '99999999999999999999', '"\\u{D800}"', '__schema', '...F', '@skip', '$v') }),
+    fc.record({ kind: fc.constant('rename' as const), at: fc.nat(), name: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,10}$/) }),
+    fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+    fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }), times: fc.integer({ min: 2, max: 6 }) }),
+  );
+  type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
+
+  function mutate(query: string, steps: Mutation[]): string {
+    let text = query;
+    for (const step of steps) {
+      const at = step.at % Math.max(1, text.length);
+      if (step.kind === 'delete') text = text.slice(0, at) + text.slice(at + step.length);
+      else if (step.kind === 'insert') text = text.slice(0, at) + step.text + text.slice(at);
+      else if (step.kind === 'truncate') text = text.slice(0, at);
+      else if (step.kind === 'repeat') text = text.slice(0, at) + text.slice(at, at + step.length).repeat(step.times) + text.slice(at);
+      else {
+        // Replace the name under `at` with another one: an unknown field, argument, type or fragment.
+        const start = text.slice(0, at).search(/[A-Za-z_][A-Za-z0-9_]*$/);
+        const from = start < 0 ? at : start;
+        const end = from + (/^[A-Za-z0-9_]*/.exec(text.slice(from))?.[0].length ?? 0);
+        text = text.slice(0, from) + step.name + text.slice(end);
+      }
+    }
+    return text;
+  }
+
+  it('mutated documents: deleted, inserted, renamed, truncated and repeated text', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...VALID), fc.array(mutation, { minLength: 1, maxLength: 3 }), async (query, steps) => {
+        const broken = mutate(query, steps);
+        fc.pre(malformed(broken));
+        await rejectsGenerated(post(broken, { id: 'x', r: [{ __typename: 'Contact', workspaceId: WS, contactId: 'nope' }] }));
+      }),
+      { ...GENERATED, numRuns: 350 },
+    );
+  }, TIMEOUT);
+
+  it('nesting past MAX_NESTING, in the document and in the variables, by any bracket', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 65, max: 4_000 }), fc.constantFrom('{', '(', '['), fc.boolean(), async (depth, bracket, inVariables) => {
+        const close = { '{': '}', '(': ')', '[': ']' }[bracket];
+        if (inVariables) {
+          const value = `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+          await rejectsGenerated({ method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"query":${JSON.stringify(MESSAGE_BY_IDS)},"variables":{"ws":${value}}}` });
+        } else {
+          await rejectsGenerated(post(`{ ${`f${bracket} `.repeat(depth)}x${` ${close}`.repeat(depth)} }`));
+        }
+      }),
+      { ...GENERATED, numRuns: 100 },
+    );
+  }, TIMEOUT);
+
+  /** An operation and generated variables that graphql-js refuses to coerce (checked here, so each one is malformed). */
+  function uncoercible(query: string, variables: Record<string, unknown>): boolean {
+    const operation = parse(query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    return getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors !== undefined;
+  }
+  const anyValue = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+  );
+  const uuidOrJunk = fc.oneof(fc.constant(WS), fc.uuid(), anyValue);
+
+  const TYPED: [string, string, fc.Arbitrary<Record<string, unknown>>][] = [
+    ['message ids', MESSAGE_BY_IDS, fc.record({ ws: uuidOrJunk, ch: uuidOrJunk, msg: uuidOrJunk })],
+    [
+      'a send',
+      'mutation ($input: SendMessageInput!) { sendMessage(input: $input) { __typename } }',
+      fc.record({
+        input: fc.oneof(
+          anyValue,
+          fc.record(
+            {
+              workspaceId: uuidOrJunk,
+              channelId: uuidOrJunk,
+              receivers: fc.oneof(anyValue, fc.array(fc.record({ identifierValue: anyValue, identifierKey: anyValue }, { requiredKeys: [] }), { maxLength: 3 })),
+              content: fc.oneof(anyValue, fc.record({ body: anyValue, template: anyValue }, { requiredKeys: [] })),
+              tags: anyValue,
+              scheduledFor: anyValue,
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+      }),
+    ],
+    [
+      'channel filters',
+      'query ($ws: UUID!, $f: ChannelFilter, $n: Int) { workspace(workspaceId: $ws) { channels(first: $n, filter: $f) { edges { node { name } } } } }',
+      fc.record({ ws: uuidOrJunk, f: fc.oneof(anyValue, fc.record({ platforms: anyValue, status: anyValue, platformIds: anyValue }, { requiredKeys: [] })), n: fc.oneof(fc.integer(), anyValue) }),
+    ],
+    ['a node id', 'query ($id: ID!) { node(id: $id) { id } }', fc.record({ id: fc.oneof(fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string()), fc.object()) })],
+  ];
+
+  it.each(TYPED)('variables that do not coerce: %s', async (_name, query, variables) => {
+    await fc.assert(
+      fc.asyncProperty(variables, async (values) => {
+        fc.pre(uncoercible(query, values));
+        await rejectsGenerated(post(query, values));
+      }),
+      { ...GENERATED, numRuns: 120 },
+    );
+  }, TIMEOUT);
+
+  it('malformed Authorization headers', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('AccessKey', 'Bearer', 'accesskey', 'Basic', 'Token', ''),
+        fc.string({ maxLength: 40, unit: fc.constantFrom(...'abcXYZ019._~+/-="<> \t\\,;:@'.split('')) }),
+        async (scheme, token) => {
+          const header = `${scheme} ${token}`.trim();
+          let refused = false;
+          try {
+            parseAuthorization(header);
+          } catch {
+            refused = true;
+          }
+          fc.pre(refused);
+          await rejectsGenerated({ ...post(MESSAGE_BY_IDS, { ws: WS, ch: MSG.channelId, msg: MSG.id }), headers: { 'content-type': 'application/json', authorization: header } });
+        },
+      ),
+      { ...GENERATED, numRuns: 100 },
+    );
+  }, TIMEOUT);
+
+  it('wrong methods, content types and bodies', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('PUT', 'PATCH', 'DELETE', 'POST'),
+        fc.constantFrom('application/xml', 'text/html', 'image/png', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=b', 'application/json; charset=latin1'),
+        fc.string({ maxLength: 200 }),
+        async (method, contentType, body) => {
+          fc.pre(!(method === 'POST' && contentType.startsWith('application/json')));
+          await rejectsGenerated({ method, headers: { 'content-type': contentType }, body });
+        },
+      ),
+      { ...GENERATED, numRuns: 100 },
+    );
+  }, TIMEOUT);
 });

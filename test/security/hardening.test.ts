@@ -397,13 +397,14 @@ describe('/ready', () => {
 });
 
 describe('persisted operations', () => {
+  const ROUTER_SECRET = 'router-secret-0123456789abcdef';
   const typename = 'query Persisted { __typename }';
   const hash = createHash('sha256').update(typename).digest('hex');
   let stack: TestStack;
   beforeAll(async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'persisted-')), 'ops.json');
     writeFileSync(file, JSON.stringify({ [hash]: typename, ['0'.repeat(64)]: MESSAGE }));
-    stack = await startTestStack({ env: { PERSISTED_OPERATIONS: file } });
+    stack = await startTestStack({ env: { PERSISTED_OPERATIONS: file, ROUTER_SECRET: ROUTER_SECRET } });
   });
   afterAll(async () => {
     await stack?.close();
@@ -430,13 +431,17 @@ describe('persisted operations', () => {
     expect(stack.requests.upstream()).toEqual([]);
   });
 
-  it('still answers gateway traffic: _service and _entities', async () => {
-    const service = await stack.execute<{ _service: { sdl: string } }>('{ _service { sdl } }');
+  it('answers gateway traffic (_service, _entities) from the router only, proven by ROUTER_SECRET (test/security/router-proof.test.ts)', async () => {
+    const router = { headers: { 'x-router-secret': ROUTER_SECRET } };
+    const service = await stack.execute<{ _service: { sdl: string } }>('{ _service { sdl } }', undefined, router);
     expect(service.data?._service.sdl).toContain('type Channel');
-    const entities = await stack.execute('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Channel { channelId } } }', {
-      r: [{ __typename: 'Channel', workspaceId: WS, channelId: SMS }],
-    });
+    const entities = await stack.execute(
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Channel { channelId } } }',
+      { r: [{ __typename: 'Channel', workspaceId: WS, channelId: SMS }] },
+      router,
+    );
     expect(entities).toEqual({ data: { _entities: [{ channelId: SMS }] } });
+    expect((await stack.execute('{ _service { sdl } }')).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ONLY');
   });
 
   it('the committed safelist is what scripts/persisted-operations.ts produces from test/gql', async () => {

@@ -1,4 +1,5 @@
 // loadConfig: defaults, demo versus real Bird, and one error that lists every bad setting without leaking the key.
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { BIRD_API_URL, BIRD_MEDIA_URL, DEFAULT_LIMITS, DEMO_ACCESS_KEY, describeConfig, loadConfig } from '../../src/config.ts';
 
@@ -43,8 +44,25 @@ describe('loadConfig', () => {
       persistedOperations: null,
       ready: { timeoutMs: 1000, cacheMs: 2000 },
       // Media: Bird's 100 MiB, a random link secret for this process, 15-minute links on the request's origin.
-      media: { maxBytes: 104857600, linkSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), linkSecretGiven: false, linkTtlSeconds: 900 },
+      media: {
+        maxBytes: 104857600,
+        linkSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        linkSecretGiven: false,
+        linkTtlSeconds: 900,
+        // Uploads: spooled to the temp directory, 1 GiB at most, 16 at once and 2 per client, cut off after 15 s idle.
+        spoolDir: tmpdir(),
+        spoolMaxBytes: 1024 ** 3,
+        maxConcurrentUploads: 16,
+        maxConcurrentUploadsPerClient: 2,
+        uploadIdleTimeoutMs: 15_000,
+      },
       publicUrl: null,
+      // The front door: loopback names only on a loopback listener, no router trusted, /metrics open on PORT.
+      allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+      router: { secret: null, header: 'x-router-secret' },
+      metricsToken: null,
+      metricsPort: null,
+      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 300_000 },
       // Sends: each channel's platform remembered for an hour, at most 10,000 channels.
       sends: { channelCache: { ttlMs: 3600000, max: 10000 } },
       // Live updates (every value: test/unit/live-config.test.ts): demo mode signs with a random key, events in memory.
@@ -124,7 +142,7 @@ describe('loadConfig', () => {
       BIRD_API_URL: 'https://api.bird.com',
       BIRD_RATE_GET_PER_SECOND: '200',
       BIRD_RATE_POST_PER_SECOND: 'off',
-      REDIS_URL: 'redis://:secret@127.0.0.1:6380/2',
+      REDIS_URL: 'redis://:r3dis-pa55@127.0.0.1:6380/2',
       BIRD_CONNECTIONS: '32',
       BIRD_MAX_IN_FLIGHT_PER_CREDENTIAL: '4',
       BIRD_MAX_IN_FLIGHT_PER_REQUEST: '2',
@@ -132,7 +150,7 @@ describe('loadConfig', () => {
     });
     expect(config.bird).toMatchObject({
       pacing: { getPerSecond: 200, postPerSecond: null },
-      redisUrl: 'redis://:secret@127.0.0.1:6380/2',
+      redisUrl: 'redis://:r3dis-pa55@127.0.0.1:6380/2',
       connections: 32,
       maxInFlightPerCredential: 4,
       maxInFlightPerRequest: 2,
@@ -140,7 +158,7 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({ BIRD_API_URL: 'https://api.bird.com', BIRD_CONNECTIONS: '5' }).bird.maxInFlightPerCredential).toBe(3);
     // The Redis URL may carry a password: only whether one is set is printed.
-    expect(JSON.stringify(describeConfig(config))).not.toContain('secret');
+    expect(JSON.stringify(describeConfig(config))).not.toContain('r3dis-pa55');
 
     let message = '';
     try {
@@ -249,6 +267,8 @@ describe('loadConfig: production hardening settings', () => {
       MAX_COST: '777',
       MAX_UPSTREAM_CALLS: '9',
       MAX_BODY_BYTES: '4096',
+      MAX_NESTING: '40',
+      MAX_UPLOADS_PER_REQUEST: '2',
       LOG_FORMAT: 'text',
       METRICS: 'off',
       OTEL: 'true',
@@ -259,7 +279,16 @@ describe('loadConfig: production hardening settings', () => {
     });
     expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:3000']);
     expect(config.introspection).toBe(true);
-    expect(config.limits).toEqual({ maxDepth: 12, maxAliases: 5, maxTokens: 900, maxCost: 777, maxUpstreamCalls: 9, maxBodyBytes: 4096 });
+    expect(config.limits).toEqual({
+      maxDepth: 12,
+      maxAliases: 5,
+      maxTokens: 900,
+      maxCost: 777,
+      maxUpstreamCalls: 9,
+      maxBodyBytes: 4096,
+      maxNesting: 40,
+      maxUploadsPerRequest: 2,
+    });
     expect(config.logFormat).toBe('text');
     expect(config.metrics).toBe(false);
     expect(config.tracing).toEqual({ enabled: true, endpoint: 'http://collector:4318/v1/traces', serviceName: 'birdql' });
@@ -291,7 +320,7 @@ describe('loadConfig: media settings', () => {
       MEDIA_LINK_TTL_SECONDS: '60',
       PUBLIC_URL: 'https://api.example.com/bird/',
     });
-    expect(config.media).toEqual({ maxBytes: 1048576, linkSecret: SECRET, linkSecretGiven: true, linkTtlSeconds: 60 });
+    expect(config.media).toMatchObject({ maxBytes: 1048576, linkSecret: SECRET, linkSecretGiven: true, linkTtlSeconds: 60 });
     expect(config.publicUrl).toBe('https://api.example.com/bird');
     expect(Object.isFrozen(config.media)).toBe(true);
     const described = JSON.stringify(describeConfig(config));
@@ -316,5 +345,81 @@ describe('loadConfig: media settings', () => {
     expect(message).toMatch(/MEDIA_LINK_TTL_SECONDS must be an integer 10\.\.604800/);
     expect(message).toMatch(/PUBLIC_URL must be/);
     expect(message).not.toContain('short-secret');
+  });
+});
+
+describe('loadConfig: the front door (allowed hosts, router proof, /metrics, timeouts, the upload spool)', () => {
+  const real = { BIRD_ACCESS_KEY: 'live-key-0123456789', NODE_ENV: 'production' };
+  const ROUTER = 'router-secret-0123456789abcdef';
+
+  it('derives ALLOWED_HOSTS from HOST and PUBLIC_URL, and takes an explicit list (plus PUBLIC_URL) or *', () => {
+    expect(loadConfig({ ...real }).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+    expect(loadConfig({ ...real, PUBLIC_URL: 'https://api.example.com:8443/bird' }).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'api.example.com']);
+    expect(loadConfig({ ...real, HOST: '0.0.0.0' }).allowedHosts).toBeNull();
+    expect(loadConfig({ ...real, HOST: '0.0.0.0', PUBLIC_URL: 'https://api.example.com' }).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'api.example.com']);
+    expect(loadConfig({ ...real, HOST: '10.1.2.3' }).allowedHosts).toEqual(['10.1.2.3']);
+    expect(loadConfig({ ...real, ALLOWED_HOSTS: 'Bird-GraphQL, .svc.cluster.local', PUBLIC_URL: 'https://api.example.com' }).allowedHosts).toEqual([
+      'bird-graphql',
+      '.svc.cluster.local',
+      'api.example.com',
+    ]);
+    expect(loadConfig({ ...real, ALLOWED_HOSTS: '*' }).allowedHosts).toBeNull();
+  });
+
+  it('reads the router secret and header, the metrics token and port, the timeouts and the spool settings', () => {
+    const config = loadConfig({
+      ...real,
+      ROUTER_SECRET: ROUTER,
+      ROUTER_SECRET_HEADER: 'X-Gateway-Proof',
+      METRICS_TOKEN: 'metrics-token-0123456789',
+      METRICS_PORT: '9464',
+      HTTP_HEADERS_TIMEOUT_MS: '5000',
+      HTTP_REQUEST_TIMEOUT_MS: '60000',
+      UPLOAD_SPOOL_DIR: '/var/spool/bird',
+      UPLOAD_SPOOL_MAX_BYTES: String(200 * 1024 * 1024),
+      UPLOAD_MAX_CONCURRENT: '4',
+      UPLOAD_MAX_CONCURRENT_PER_CLIENT: '1',
+      UPLOAD_IDLE_TIMEOUT_MS: '2000',
+    });
+    expect(config.router).toEqual({ secret: ROUTER, header: 'x-gateway-proof' });
+    expect(config).toMatchObject({ metricsToken: 'metrics-token-0123456789', metricsPort: 9464, http: { headersTimeoutMs: 5000, requestTimeoutMs: 60000 } });
+    expect(config.media).toMatchObject({
+      spoolDir: '/var/spool/bird',
+      spoolMaxBytes: 200 * 1024 * 1024,
+      maxConcurrentUploads: 4,
+      maxConcurrentUploadsPerClient: 1,
+      uploadIdleTimeoutMs: 2000,
+    });
+    const described = JSON.stringify(describeConfig(config));
+    expect(described).not.toContain(ROUTER);
+    expect(described).not.toContain('metrics-token-0123456789');
+  });
+
+  it('lists every bad front-door setting in one error, never quoting a secret', () => {
+    let message = '';
+    try {
+      loadConfig({
+        ...real,
+        ALLOWED_HOSTS: 'https://x.example.com',
+        ROUTER_SECRET: 'short',
+        ROUTER_SECRET_HEADER: 'authorization',
+        METRICS_TOKEN: 'tiny',
+        METRICS_PORT: '4000',
+        UPLOAD_SPOOL_MAX_BYTES: '1024',
+        UPLOAD_MAX_CONCURRENT: '2',
+        UPLOAD_MAX_CONCURRENT_PER_CLIENT: '3',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('ALLOWED_HOSTS must be a comma-separated list of host names');
+    expect(message).toContain('ROUTER_SECRET must be 16..512 characters');
+    expect(message).toContain('ROUTER_SECRET_HEADER must be a custom header name starting with x-');
+    expect(message).toContain('METRICS_TOKEN must be 16..512 characters');
+    expect(message).toContain('METRICS_PORT must differ from PORT');
+    expect(message).toContain('UPLOAD_SPOOL_MAX_BYTES must be at least MEDIA_MAX_BYTES');
+    expect(message).toContain('UPLOAD_MAX_CONCURRENT_PER_CLIENT must not exceed UPLOAD_MAX_CONCURRENT');
+    expect(message).not.toContain('short');
+    expect(message).not.toContain('tiny');
   });
 });

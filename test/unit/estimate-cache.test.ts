@@ -20,7 +20,7 @@ describe('EstimateCache', () => {
       { ws: WS, n: 10, m: 50 },
       { ws: WS, n: 1, m: 1 },
       { ws: WS, n: 100, m: 100 },
-      { ws: WS, n: 'ten' }, // does not coerce: undefined, as estimateOperation
+      { ws: WS, n: 'ten' }, // does not coerce: the coercion errors, as estimateOperation
       { ws: WS, n: 10, m: 50 },
     ];
     const seen = new Set<string>();
