@@ -103,6 +103,7 @@ function openChannel(route: Route, platform: Platform | null): void {
   ui.sendStatus.textContent = '';
   delete ui.sendStatus.dataset.messageId;
   ui.to.type = platform === 'EMAIL' ? 'email' : 'tel';
+  if (!ui.to.dataset.edited) ui.to.value = platform === 'EMAIL' ? 'ada@example.com' : '+31612345678';
   renderList();
   const variables = { workspaceId: route.workspaceId, channelId: route.channelId };
   channel.streams.push(
@@ -124,25 +125,27 @@ function load(channel: OpenChannel, which: 'newest' | 'older' | 'newer'): void {
     if (channel.newerQueued) return; // one queued load of newer messages brings in everything that arrived meanwhile
     channel.newerQueued = true;
   }
-  channel.queue = channel.queue.then(async () => {
-    if (which === 'newer') channel.newerQueued = false;
-    const win = channel.window;
-    const cursor = which === 'older' ? win.olderCursor : which === 'newer' ? win.newerCursor : undefined;
-    const kind = cursor === undefined ? 'newest' : which;
-    const paging = kind === 'older' ? { first: PAGE_SIZE, after: cursor } : kind === 'newer' ? { last: PAGE_SIZE, before: cursor } : { first: PAGE_SIZE };
-    renderList('Loading…');
-    const result = await client.query(MessagesPageQuery, { workspaceId: channel.workspaceId, channelId: channel.channelId, ...paging }).toPromise();
-    if (open !== channel) return; // the user moved on to another channel meanwhile
-    const page: Page | null | undefined = result.data?.channel?.messages;
-    if (!page) {
-      renderList(result.error ? describe(result.error) : 'Channel not found.');
-      return;
-    }
-    if (kind === 'older') win.appendOlder(page);
-    else if (kind === 'newer') win.prependNewer(page);
-    else win.reset(page);
-    renderList();
-  });
+  channel.queue = channel.queue
+    .then(async () => {
+      if (which === 'newer') channel.newerQueued = false;
+      const win = channel.window;
+      const cursor = which === 'older' ? win.olderCursor : which === 'newer' ? win.newerCursor : undefined;
+      const kind = cursor === undefined ? 'newest' : which;
+      const paging = kind === 'older' ? { first: PAGE_SIZE, after: cursor } : kind === 'newer' ? { last: PAGE_SIZE, before: cursor } : { first: PAGE_SIZE };
+      renderList('Loading…');
+      const result = await client.query(MessagesPageQuery, { workspaceId: channel.workspaceId, channelId: channel.channelId, ...paging }).toPromise();
+      if (open !== channel) return; // the user moved on to another channel meanwhile
+      const page: Page | null | undefined = result.data?.channel?.messages;
+      if (!page) {
+        renderList(result.error ? describe(result.error) : 'Channel not found.');
+        return;
+      }
+      if (kind === 'older') win.appendOlder(page);
+      else if (kind === 'newer') win.prependNewer(page);
+      else win.reset(page);
+      renderList();
+    })
+    .catch((error: unknown) => renderList(`Could not load messages: ${(error as Error).message}`));
 }
 
 /** A message from a live stream or the send result: updated where shown, else brought in when it is the newest. */
@@ -154,8 +157,10 @@ function onLiveMessage(channel: OpenChannel, message: Message): void {
     else load(channel, 'newer');
   }
   if (where === 'shown') renderList();
-  if (ui.sendStatus.dataset.messageId === message.messageId) showSent(message);
-  if (channel.messageId === message.messageId) renderStatusField(message.status);
+  // A late event (Bird retries) can be older than what is known: show the newest state.
+  const current = channel.window.current(message.messageId) ?? message;
+  if (ui.sendStatus.dataset.messageId === message.messageId) showSent(current);
+  if (channel.messageId === message.messageId) renderStatusField(current.status);
 }
 
 function renderList(status = ''): void {
@@ -331,6 +336,7 @@ async function start(): Promise<void> {
     ),
   );
   ui.channel.addEventListener('change', () => (location.hash = ui.channel.value));
+  ui.to.addEventListener('input', () => (ui.to.dataset.edited = 'yes'));
   ui.older.addEventListener('click', () => open && load(open, 'older'));
   ui.newer.addEventListener('click', () => open && load(open, 'newer'));
   ui.send.addEventListener('submit', (event) => {
