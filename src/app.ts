@@ -17,6 +17,7 @@ import { DEFAULT_MAX_FIELD_BYTES, uploadBodyLimit, useMultipartUploads } from '.
 import { createObservability } from './observability/index.ts';
 import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
+import { useCompiledExecution } from './jit.ts';
 import { createReadiness, useReadiness } from './ready.ts';
 import { corsOptions, introspectionPlugins, persistedOperationsPlugins } from './security.ts';
 import { buildSchema } from './schema/index.ts';
@@ -198,6 +199,8 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       // ftv1). They are built from the already-masked errors, so they carry nothing a response would not. Only those
       // requests pay for per-field instrumentation (src/observability/inline-trace.ts).
       useGatedApolloInlineTrace(),
+      // Compiled execution (GRAPHQL_JIT): graphql-jit per hot document, graphql-js where it would answer otherwise.
+      ...(config.jit.enabled ? [useCompiledExecution({ compileAfter: config.jit.compileAfter })] : []),
       // After CSRF: a multipart POST without the header is refused before a byte of it is read.
       useMultipartUploads({ limits: uploadLimits }),
       // Last, as yoga's own: wraps whichever request parser the plugins above chose.

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CLIENT_DEFAULTS } from './bird/client.ts';
 import type { BirdClientOptions } from './bird/client.ts';
+import { JIT_DEFAULTS } from './jit.ts';
 
 /** Bird's public endpoints, used when a server key is configured without an explicit URL. */
 export const BIRD_API_URL = 'https://api.bird.com';
@@ -100,6 +101,8 @@ export interface Config {
   persistedOperations: string | null;
   /** /ready: timeout of the upstream probe and how long its answer is reused. */
   ready: { timeoutMs: number; cacheMs: number };
+  /** Compiled execution (src/jit.ts): on/off (GRAPHQL_JIT) and the execution of a document that compiles it (GRAPHQL_JIT_COMPILE_AFTER). */
+  jit: { enabled: boolean; compileAfter: number };
 }
 
 export interface MediaConfig {
@@ -277,6 +280,10 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     relayNodeFields: read.bool('RELAY_NODE_FIELDS', true),
+    jit: Object.freeze({
+      enabled: read.bool('GRAPHQL_JIT', true),
+      compileAfter: read.int('GRAPHQL_JIT_COMPILE_AFTER', JIT_DEFAULTS.compileAfter, 1, 1_000_000),
+    }),
     ...readHardening(read, { production, demo, port }),
     ...readMedia(read),
   };
