@@ -131,7 +131,7 @@ async function postGraphQL(spec: HttpRequestSpec): Promise<Record<string, any>> 
 async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   const started = Date.now();
-  buildOurs(); // ours runs as production does: the esbuild bundle, not tsx
+  await buildOurs(); // ours runs as production does: the esbuild bundle, not tsx
   const useWrk = hasWrk();
   log(`bench: ${quick ? 'quick' : 'full'} mode, ${S.rounds} round(s), throughput with ${useWrk ? 'wrk -t1 -c10' : 'the in-process undici generator (wrk not found), c=10'}`);
 
@@ -314,7 +314,7 @@ async function main(): Promise<void> {
       await prof.stop();
       children.splice(children.indexOf(prof), 1);
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) profiles.push({ op: key, ...summarizeProfile(join(dir, file)) });
+      if (file) profiles.push({ op: key, ...summarizeProfile(join(dir, file), 15, S.profileSeconds * 1000) });
       log(`bench: profiled ${key}${file ? '' : ' (no profile written)'}`);
     }
   }

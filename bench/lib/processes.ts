@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
+import { build } from '../../scripts/build.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -40,6 +40,8 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Load TypeScript through tsx (default); false for plain JavaScript such as the production build (dist/). */
   tsx?: boolean;
+  /** A command Node runs under, e.g. ['valgrind', '--tool=callgrind']: the child is `<wrapper…> node <args>`. */
+  wrapper?: string[];
   /** How the child says it is ready: a JSON line `{ready:true,url}` on stdout, or a URL answering 200. */
   ready: { kind: 'line' } | { kind: 'poll'; url: string; path: string };
   timeoutMs?: number;
@@ -47,7 +49,9 @@ export interface StartOptions {
 
 export async function startChild(options: StartOptions): Promise<Child> {
   const loader = options.tsx === false ? [] : ['--import', 'tsx'];
-  const proc = spawn(process.execPath, [...loader, ...(options.nodeArgs ?? []), options.script], {
+  const [command, ...wrapperArgs] = options.wrapper ?? [];
+  const nodeArgs = [...loader, ...(options.nodeArgs ?? []), options.script];
+  const proc = spawn(command ?? process.execPath, command ? [...wrapperArgs, process.execPath, ...nodeArgs] : nodeArgs, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -111,17 +115,7 @@ export async function startChild(options: StartOptions): Promise<Child> {
 
 /** `npm run build`: our server as production runs it (dist/server.mjs, plain Node, no runtime transpiler). */
 export const OURS_SCRIPT = 'dist/server.mjs';
-/** The same build as package.json's `build` script, through esbuild's API. */
-export function buildOurs(): void {
-  buildSync({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/server.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    target: 'node20',
-    outfile: OURS_SCRIPT,
-    logLevel: 'warning',
-  });
+/** The same build as `npm run build` and `npm start` (scripts/build.mjs). */
+export async function buildOurs(): Promise<void> {
+  await build();
 }
