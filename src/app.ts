@@ -1,7 +1,6 @@
 // createApp({ config, bird }) → the yoga instance: schema, context, masking, CSRF/CORS, limits, GraphiQL, /health, /ready, /metrics; never listens.
 import { randomUUID } from 'node:crypto';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
@@ -109,14 +108,17 @@ export function requestIdOf(request: Request): string {
   return given !== null && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
 }
 
-/** Caches each rendered page: the inlined GraphiQL bundle is ~9 MB, so it is built once, not per request. */
-function memoizedGraphiQL(): (options: GraphiQLOptions) => string {
-  const cache = new Map<string, string>();
+/**
+ * Caches each rendered page: the inlined GraphiQL bundle is ~9 MB, so it is built once, not per request. The module
+ * holding it (~35 MB of memory) is loaded on the first page asked for, never in a process that serves none.
+ */
+function memoizedGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
+  const cache = new Map<string, Promise<string>>();
   return (options) => {
     const key = JSON.stringify(options);
     let html = cache.get(key);
     if (html === undefined) {
-      html = renderGraphiQL(options);
+      html = import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(options));
       cache.set(key, html);
     }
     return html;
