@@ -5,6 +5,7 @@ import { getOperationAST } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { UpstreamEvent } from '../bird/client.ts';
 import type { Config } from '../config.ts';
+import { ignoreLine } from './logger.ts';
 import { type Metrics, createMetrics } from './metrics.ts';
 import { type Tracing, createTracing } from './tracing.ts';
 
@@ -44,6 +45,8 @@ export interface ObservabilityOptions {
 
 export function createObservability({ config, logger, graphqlPath, requestIdOf, spanExporter }: ObservabilityOptions): Observability {
   const metrics = config.metrics ? createMetrics() : null;
+  // The request line is logged at info: when that level is off, it is not even built.
+  const logRequests = logger.info !== ignoreLine;
   const tracing: Tracing | null = createTracing(config.tracing, spanExporter);
   const states = new WeakMap<Request, RequestState>();
 
@@ -117,6 +120,7 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
         state.span.updateName(`graphql ${type} ${operation}`);
         state.span.end();
       }
+      if (!logRequests) return;
       logger.info({
         msg: 'request',
         requestId: requestIdOf(request),

@@ -71,13 +71,18 @@ export function createLogger({ level, format, destination = process.stdout }: Lo
   );
 }
 
-/** yoga's logger interface over pino: an object first argument becomes fields, anything else the message. */
+/** What yogaLogger gives a level that is off: callers may compare with it to skip building a line nobody writes. */
+export const ignoreLine = (..._args: unknown[]): void => {};
+
+/**
+ * yoga's logger interface over pino: an object first argument becomes fields, anything else the message. A level that
+ * is off when the adapter is made (LOG_LEVEL is read once, at boot) gets a function that does nothing: yoga logs
+ * several debug lines per request, and production runs at info or warn.
+ */
 export function yogaLogger(logger: Logger): YogaLogger {
-  const write =
-    (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (...args: unknown[]) => {
-      // Nothing is formatted for a level that is off (the request log line is info; production often runs at warn).
-      if (!logger.isLevelEnabled(level)) return;
+  const write = (level: 'debug' | 'info' | 'warn' | 'error') => {
+    if (!logger.isLevelEnabled(level)) return ignoreLine;
+    return (...args: unknown[]) => {
       const [first, ...rest] = args;
       if (first instanceof Error) {
         logger[level]({ err: { type: first.name, message: scrubText(first.message) } }, rest.map(String).join(' ') || first.message);
@@ -87,5 +92,6 @@ export function yogaLogger(logger: Logger): YogaLogger {
         logger[level](args.map((arg) => (arg instanceof Error ? `${arg.name}: ${arg.message}` : typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
       }
     };
+  };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
