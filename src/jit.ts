@@ -3,11 +3,13 @@
 // graphql-jit compiles an operation into a JavaScript function once and runs that for every later request with the
 // same document (yoga's parse cache hands back the same DocumentNode object). Where graphql-jit differs from graphql-js
 // on this schema, this layer fixes it or runs that document on graphql-js (yoga's own executor):
-// - variables are coerced by graphql-js (getVariableValues), never by graphql-jit: graphql-jit reports bad ones
-//   without graphql-js's coded errors, does not enforce `@oneOf`, and compiling its coercion of a deep input type
-//   (SendMessageInput) takes ~100 ms. The compiled operation declares its variables with a pass-through scalar and
-//   gets graphql-js's coerced values; a request whose variables do not coerce runs on yoga's executor, which refuses
-//   it with BAD_USER_INPUT before any resolver, exactly as without compilation;
+// - variables: graphql-jit reports bad ones without graphql-js's errors (HTTP 400, messages), so a request whose
+//   variables do not coerce runs on yoga's executor, which refuses it exactly as without compilation. graphql-jit's
+//   own coercion of scalars and enums accepts exactly what graphql-js accepts and is the cheaper one, so it coerces
+//   operations whose variables are all scalars or enums (lists of them too) without defaults. Input objects are
+//   coerced by graphql-js (getVariableValues): graphql-jit does not enforce `@oneOf`, and compiling its coercion of a
+//   deep input type (SendMessageInput) takes ~100 ms; such operations declare their variables with a pass-through
+//   scalar and get graphql-js's coerced values;
 // - errors: graphql-jit's carry `locations` but no source positions and no `extensions` object, and masking and
 //   yoga's serializer rebuild errors from `source`/`positions`; they are turned into graphql-js GraphQLErrors;
 // - lists whose items are promises: graphql-jit appends a rejected item's null instead of writing it at its index
@@ -41,6 +43,8 @@ import {
   BREAK,
   isObjectType,
   isAbstractType,
+  isLeafType,
+  typeFromAST,
   getNamedType,
   type FragmentDefinitionNode,
   type GraphQLObjectType,
@@ -55,7 +59,15 @@ import { isTracedExecution } from './observability/inline-trace.ts';
 
 /** How one (document, operation) executes: compiled, or on graphql-js and why (for tests and the bench). */
 export type ExecutionPlan =
-  | { kind: 'compiled'; schema: GraphQLSchema; compiled: CompiledQuery; operation: OperationDefinitionNode; source: Source | undefined }
+  | {
+      kind: 'compiled';
+      schema: GraphQLSchema;
+      compiled: CompiledQuery;
+      operation: OperationDefinitionNode;
+      source: Source | undefined;
+      /** Who coerces the variables (see above). */
+      coercion: 'graphql-jit' | 'graphql-js';
+    }
   | { kind: 'graphql-js'; reason: string };
 
 export interface JitSettings {
@@ -113,6 +125,15 @@ const COERCED = new GraphQLScalarType({
   parseValue: (value) => value,
 });
 
+/** Whether graphql-jit coerces this operation's variables itself: scalars and enums only, no defaults. */
+function leafVariablesOnly(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  return (operation.variableDefinitions ?? []).every((definition) => {
+    if (definition.defaultValue) return false;
+    const type = typeFromAST(schema, definition.type);
+    return type !== undefined && isLeafType(getNamedType(type));
+  });
+}
+
 function isBooleanVariable(definition: VariableDefinitionNode): boolean {
   const type = definition.type.kind === Kind.NON_NULL_TYPE ? definition.type.type : definition.type;
   return type.kind === Kind.NAMED_TYPE && type.name.value === 'Boolean';
@@ -139,15 +160,15 @@ function inDocumentOrder(selectionSet: SelectionSetNode): SelectionSetNode {
 
 /**
  * The document graphql-jit compiles: a copy (graphql-jit writes its own properties onto the field nodes, which belong
- * to yoga's parse cache), in graphql-js's field order, with the operation's variables retyped as COERCED (their
- * defaults are applied by graphql-js already). Locations stay: errors point into the caller's document.
+ * to yoga's parse cache), in graphql-js's field order, and, when graphql-js coerces the variables, with them retyped
+ * as COERCED (their defaults are applied by graphql-js already). Locations stay: errors point into the caller's document.
  */
-function compilableDocument(document: DocumentNode, operation: OperationDefinitionNode): DocumentNode {
+function compilableDocument(document: DocumentNode, operation: OperationDefinitionNode, retype: boolean): DocumentNode {
   const type: NamedTypeNode = { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: COERCED.name } };
   const definitions = document.definitions.map((definition): DefinitionNode => {
     if (definition === operation) {
       const variableDefinitions = (operation.variableDefinitions ?? []).map(
-        (variable): VariableDefinitionNode => (isBooleanVariable(variable) ? variable : { ...variable, type, defaultValue: undefined }),
+        (variable): VariableDefinitionNode => (!retype || isBooleanVariable(variable) ? variable : { ...variable, type, defaultValue: undefined }),
       );
       return { ...operation, variableDefinitions, selectionSet: inDocumentOrder(operation.selectionSet) };
     }
@@ -317,9 +338,10 @@ export function createPlanner({ maxFields = JIT_DEFAULTS.maxFields }: PlannerOpt
     if (compiledFieldCount(schema, document, operation, maxFields) > maxFields) return { kind: 'graphql-js', reason: `more than ${maxFields} fields to compile` };
     let jitSchema = jitSchemas.get(schema);
     if (!jitSchema) jitSchemas.set(schema, (jitSchema = jitSchemaOf(schema)));
-    const compiled = compileQuery(jitSchema, compilableDocument(document, operation), operationName);
+    const coercion = leafVariablesOnly(schema, operation) ? 'graphql-jit' : 'graphql-js';
+    const compiled = compileQuery(jitSchema, compilableDocument(document, operation, coercion === 'graphql-js'), operationName);
     if (!isCompiledQuery(compiled)) return { kind: 'graphql-js', reason: `not compiled: ${compiled.errors?.[0]?.message ?? 'unknown'}` };
-    return { kind: 'compiled', schema, compiled, operation, source: document.loc?.source };
+    return { kind: 'compiled', schema, compiled, operation, source: document.loc?.source, coercion };
   };
 }
 
@@ -380,19 +402,24 @@ export function useCompiledExecution(options: CompiledExecutionOptions = {}): Pl
   };
 
   const run = (plan: CompiledPlan, args: ExecutionArgs, fallback: (args: ExecutionArgs) => unknown): unknown => {
-    const variables = getVariableValues(args.schema, plan.operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
-    if (variables.errors) return fallback(args);
+    const raw = (args.variableValues ?? {}) as Record<string, unknown>;
+    let variables = raw;
+    if (plan.coercion === 'graphql-js') {
+      const coerced = getVariableValues(args.schema, plan.operation.variableDefinitions ?? [], raw);
+      if (coerced.errors) return fallback(args);
+      variables = coerced.coerced;
+    }
     let starts: number[] | undefined;
     const startsOf = () => (starts ??= plan.source ? lineStarts(plan.source) : []);
     const finish = (result: ExecutionResult): unknown => {
-      // Only variables graphql-jit could not take answer without `data` (never, as graphql-js coerced them already).
+      // Only variables that do not coerce answer without `data`: yoga's executor refuses them with its own errors.
       if (!('data' in result)) return fallback(args);
       if (!result.errors || result.errors.length === 0) return result;
       // graphql-js's key order: errors first.
       const errors = result.errors.map((error) => toGraphQLError(error, plan.source, startsOf));
       return result.extensions === undefined ? { errors, data: result.data } : { errors, data: result.data, extensions: result.extensions };
     };
-    const result = plan.compiled.query(args.rootValue, args.contextValue, variables.coerced);
+    const result = plan.compiled.query(args.rootValue, args.contextValue, variables);
     return isPromiseLike(result) ? Promise.resolve(result).then(finish) : finish(result);
   };
 

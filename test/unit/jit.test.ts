@@ -9,7 +9,8 @@ import { type CompiledExecutionOptions, type ExecutionPlan, JIT_DEFAULTS, compil
 const item = (i: number) => ({ b: `b${i}`, c: `c${i}` });
 const schema = createSchema({
   typeDefs: `
-    type Query { a: A items(n: Int!): [A] boom: String union: [U!]! }
+    type Query { a: A items(n: Int!): [A] boom: String union: [U!]! pick(in: Pick): String }
+    input Pick @oneOf { x: Int y: String }
     type Mutation { touch: Int }
     type Subscription { ticks: Int }
     type A { b: String c: String self: A }
@@ -28,6 +29,7 @@ const schema = createSchema({
         throw new Error('boom');
       },
       union: () => [{ ...item(2), __typename: 'A' }, { __typename: 'B', d: 'd' }],
+      pick: (_: unknown, args: { in?: unknown }) => JSON.stringify(args.in ?? null),
     },
     Mutation: { touch: () => 1 },
     U: { __resolveType: (value: { __typename: string }) => value.__typename },
@@ -69,6 +71,13 @@ describe('createPlanner', () => {
     expect(reason('query($x: Boolean!) { a { b @skip(if: $x) c } }')).toBe('compiled');
   });
 
+  it('lets graphql-jit coerce scalar and enum variables, and graphql-js input objects and defaults', () => {
+    const coercion = (query: string) => (plan(schema, parse(query), undefined) as { coercion?: string }).coercion;
+    expect(coercion('query($n: Int!, $m: [Int!]) { items(n: $n) { b } }')).toBe('graphql-jit');
+    expect(coercion('query($n: Int! = 2) { items(n: $n) { b } }')).toBe('graphql-js');
+    expect(coercion('query($in: Pick) { pick(in: $in) }')).toBe('graphql-js');
+  });
+
   it('counts fields as graphql-jit expands them: every fragment inlined, once per possible type', () => {
     const count = (query: string) => {
       const document = parse(query);
@@ -98,10 +107,13 @@ describe('useCompiledExecution', () => {
     expect(JSON.parse(await run('{ a { b } boom }')).errors[0]).toMatchObject({ message: 'boom', path: ['boom'], locations: [{ line: 1, column: 11 }] });
   });
 
-  it('refuses variables that do not coerce exactly as yoga does without it', async () => {
-    const { run } = yogaWith();
+  it('refuses variables that do not coerce exactly as yoga does without it, whoever coerces them', async () => {
+    const { run, plans } = yogaWith();
     const query = 'query($n: Int!) { items(n: $n) { b } }';
-    for (const variables of [{ n: 'x' }, {}, { n: null }, { n: 2 ** 40 }]) expect(await run(query, variables)).toBe(await plain(query, variables));
+    for (const variables of [{ n: 'x' }, {}, { n: null }, { n: 2 ** 40 }, { n: 1 }]) expect(await run(query, variables)).toBe(await plain(query, variables));
+    const oneOf = 'query($in: Pick) { pick(in: $in) }';
+    for (const variables of [{ in: { x: 1, y: 'a' } }, { in: {} }, { in: { x: null } }, { in: { y: 'a' } }]) expect(await run(oneOf, variables)).toBe(await plain(oneOf, variables));
+    expect(plans.map((p) => (p as { coercion?: string }).coercion)).toEqual(['graphql-jit', 'graphql-js']);
   });
 
   it('compiles a document on its n-th execution (compileAfter)', async () => {
