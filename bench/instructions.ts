@@ -1,11 +1,12 @@
 // `npx tsx bench/instructions.ts [op …] [--target ours|hello|emulator] [--bundle path] [--warmup N] [--count N]
-// [--env '{"K":"V"}'] [--label text]`: CPU instructions per request of our server, immune to the noise of a shared machine. The production bundle (dist/server.mjs) runs
-// under valgrind's callgrind; for each canonical operation (bench/lib/operations.ts) it gets `warmup` sequential
-// requests (V8 tiers up), then its counters are zeroed, `count` more requests are sent, and the counters dumped:
-// instructions ÷ count (a fifth of both for the page of 50). Everything the server process executes is counted (HTTP parsing, yoga, execution, the Bird
-// client, GC, logging, metrics); the emulator and the load generator run outside valgrind and are not.
+// [--env '{"K":"V"}'] [--label text]`: CPU instructions per request, immune to the noise of a shared machine.
+// Our server runs as production starts it (scripts/start.mjs → dist/server.mjs, or a given bundle) under valgrind's
+// callgrind; for each canonical operation (bench/lib/operations.ts) it gets `warmup` sequential requests (V8 tiers
+// up), then its counters are zeroed, `count` more requests are sent and the counters dumped: instructions ÷ count (a
+// fifth of both for the page of 50). Everything the server process executes is counted (HTTP parsing, yoga,
+// execution, the Bird client, GC, logging, metrics); the emulator and the load generator run outside valgrind.
 // `--target hello` measures bare yoga `{ hello }` (bench/hello.ts) the same way, `--target emulator` the emulator
-// answering each operation's floor calls (bench/lib/operations.ts): what the ratios of `npm run bench` are made of.
+// answering each operation's floor calls: what the ratios of `npm run bench` are made of.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -420,7 +420,7 @@ export function useCompiledExecution(options: CompiledExecutionOptions = {}): Pl
       return result.extensions === undefined ? { errors, data: result.data } : { errors, data: result.data, extensions: result.extensions };
     };
     const result = plan.compiled.query(args.rootValue, args.contextValue, variables);
-    return isPromiseLike(result) ? Promise.resolve(result).then(finish) : finish(result);
+    return isPromiseLike(result) ? (result as Promise<ExecutionResult>).then(finish) : finish(result);
   };
 
   return {

@@ -1,6 +1,6 @@
 // Child processes of the bench: each target runs in its own Node process (TypeScript through the tsx loader; our
-// server as its production build, `npm run build` → dist/server.mjs), so no target shares an event loop or heap with
-// the load generator or with another target.
+// server as production starts it, `npm start` with NODE_ENV=production → dist/server.mjs), so no target shares an
+// event loop or heap with the load generator or with another target.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -113,8 +113,11 @@ export async function startChild(options: StartOptions): Promise<Child> {
   };
 }
 
-/** `npm run build`: our server as production runs it (dist/server.mjs, plain Node, no runtime transpiler). */
-export const OURS_SCRIPT = 'dist/server.mjs';
+/**
+ * Our server as production runs it: `npm start` with NODE_ENV=production (scripts/start.mjs: the bundle
+ * dist/server.mjs in plain Node, no runtime transpiler, with its V8 heap setting). The bench builds the bundle first.
+ */
+export const OURS_SCRIPT = 'scripts/start.mjs';
 /** The same build as `npm run build` and `npm start` (scripts/build.mjs). */
 export async function buildOurs(): Promise<void> {
   await build();
