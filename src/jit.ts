@@ -54,7 +54,6 @@ import {
   type DefinitionNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { LRUCache } from 'lru-cache';
 import { isTracedExecution } from './observability/inline-trace.ts';
 
 /** How one (document, operation) executes: compiled, or on graphql-js and why (for tests and the bench). */
@@ -86,7 +85,7 @@ export const JIT_DEFAULTS: Readonly<JitSettings> = Object.freeze({
    * and compiles 2-3 fields per ms here (a send's full payload with every content type, 257 fields: 0.7 MB, 100+ ms).
    */
   maxFields: 120,
-  /** Compiled documents kept; the least recently used are dropped (and compiled again if they come back). */
+  /** Compiled documents kept; past it, one not used lately is dropped (and compiled again if it comes back). */
   maxDocuments: 128,
   /** Compilation may take this many ms per second (5 % of a core), in bursts of up to compileBurstMs: a flood of new
    * documents then runs on graphql-js instead of compiling. */
@@ -368,8 +367,26 @@ type GraphqlJsPlan = Extract<ExecutionPlan, { kind: 'graphql-js' }>;
 export function useCompiledExecution(options: CompiledExecutionOptions = {}): Plugin {
   const { compileAfter, maxFields, maxDocuments, compileMsPerSecond, compileBurstMs } = { ...JIT_DEFAULTS, ...options };
   const plan = createPlanner({ maxFields });
-  // Compiled plans hold generated code (about 3 KB per field), so they are bounded; the least recently used go first.
-  const compiled = new LRUCache<DocumentNode, Map<string, CompiledPlan>>({ max: maxDocuments });
+  // Compiled plans hold generated code (about 3 KB per field), so they are bounded, by a second-chance (CLOCK) order:
+  // a hit only marks its entry; making room evicts the oldest entry not used since the last sweep. (lru-cache's get,
+  // shared with yoga's parse cache, cost ~7 % of a request here.)
+  const compiled = new Map<DocumentNode, { used: boolean; plans: Map<string, CompiledPlan> }>();
+  const remember = (document: DocumentNode, operationName: string, made: CompiledPlan) => {
+    const entry = compiled.get(document);
+    if (entry) {
+      entry.plans.set(operationName, made);
+      return;
+    }
+    for (const [oldest, candidate] of compiled) {
+      if (compiled.size < maxDocuments) break;
+      compiled.delete(oldest);
+      if (candidate.used) {
+        candidate.used = false;
+        compiled.set(oldest, candidate); // to the back: visited again only after every other entry
+      }
+    }
+    compiled.set(document, { used: false, plans: new Map([[operationName, made]]) });
+  };
   // Executions so far and graphql-js verdicts are small: they live as long as yoga's parse cache keeps the document.
   const seen = new WeakMap<DocumentNode, Map<string, number | GraphqlJsPlan>>();
   const budget = compileBudget(compileMsPerSecond, compileBurstMs);
@@ -377,13 +394,17 @@ export function useCompiledExecution(options: CompiledExecutionOptions = {}): Pl
   /** The compiled plan for this execution, or undefined when it runs on graphql-js (not hot yet, over budget, or not compilable). */
   const compiledPlanOf = (schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledPlan | undefined => {
     const key = operationName ?? '';
-    const hit = compiled.get(document)?.get(key);
-    if (hit && hit.schema === schema) return hit;
+    const entry = compiled.get(document);
+    const hit = entry?.plans.get(key);
+    if (hit && hit.schema === schema) {
+      entry!.used = true;
+      return hit;
+    }
     let byName = seen.get(document);
     if (!byName) seen.set(document, (byName = new Map()));
-    const entry = byName.get(key);
-    if (typeof entry === 'object') return undefined;
-    const runs = (entry ?? 0) + 1;
+    const before = byName.get(key);
+    if (typeof before === 'object') return undefined;
+    const runs = (before ?? 0) + 1;
     byName.set(key, runs);
     if (runs < compileAfter || !budget.available()) return undefined;
     const started = performance.now();
@@ -395,9 +416,7 @@ export function useCompiledExecution(options: CompiledExecutionOptions = {}): Pl
       return undefined;
     }
     byName.delete(key);
-    let plans = compiled.get(document);
-    if (!plans) compiled.set(document, (plans = new Map()));
-    plans.set(key, made);
+    remember(document, key, made);
     return made;
   };
 

@@ -133,10 +133,14 @@ describe('useCompiledExecution', () => {
     expect(plans).toHaveLength(1); // the first used up the budget, which never refills here
   });
 
-  it('keeps at most maxDocuments compiled, dropping the least recently used', async () => {
-    const { run, plans } = yogaWith({ maxDocuments: 1 });
-    for (const query of ['{ a { b } }', '{ a { b } }', '{ a { c } }', '{ a { b } }']) await run(query);
-    expect(plans).toHaveLength(3); // b, c, then b again after c took its place
+  it('keeps at most maxDocuments compiled, dropping one not used since the last sweep', async () => {
+    const one = yogaWith({ maxDocuments: 1 });
+    for (const query of ['{ a { b } }', '{ a { b } }', '{ a { c } }', '{ a { b } }']) await one.run(query);
+    expect(one.plans).toHaveLength(3); // b, c, then b again after c took its place
+    const two = yogaWith({ maxDocuments: 2 });
+    for (const query of ['{ a { b } }', '{ a { b } }', '{ a { c } }', '{ a { b c } }', '{ a { b } }', '{ a { c } }']) await two.run(query);
+    // b was used again, so c (never used after compiling) made room for `b c`; c comes back compiled anew.
+    expect(two.plans).toHaveLength(4);
   });
 });
 
