@@ -1,5 +1,5 @@
-// `npx tsx bench/instructions.ts [op …] [--target ours|hello|emulator] [--bundle path] [--warmup N] [--count N]
-// [--env '{"K":"V"}'] [--label text]`: CPU instructions per request, immune to the noise of a shared machine.
+// `npx tsx bench/instructions.ts [op …] [--target ours|hello|emulator] [--bundle path] [--node-args '[…]']
+// [--warmup N] [--count N] [--env '{"K":"V"}'] [--label text]`: CPU instructions per request, immune to the noise of a shared machine.
 // Our server runs as production starts it (scripts/start.mjs → dist/server.mjs, or a given bundle) under valgrind's
 // callgrind; for each canonical operation (bench/lib/operations.ts) it gets `warmup` sequential requests (V8 tiers
 // up), then its counters are zeroed, `count` more requests are sent and the counters dumped: instructions ÷ count (a
@@ -29,6 +29,8 @@ const label = option('label', '');
 const target = option('target', 'ours') as 'ours' | 'hello' | 'emulator';
 /** A bundle built elsewhere (e.g. from an older commit, for a before/after), instead of building this tree's. */
 const bundle = option('bundle', '');
+/** Extra node flags for the measured process (a --bundle runs without scripts/start.mjs and its V8 setting). */
+const nodeArgs = JSON.parse(option('node-args', '[]')) as string[];
 const wanted = argv.filter((a) => !a.startsWith('--'));
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-callgrind-'));
@@ -48,6 +50,7 @@ const measured =
           name: 'ours (callgrind)',
           script: bundle || OURS_SCRIPT,
           tsx: false,
+          nodeArgs,
           wrapper: callgrind,
           env: {
             NODE_ENV: 'production',
