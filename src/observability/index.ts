@@ -107,7 +107,7 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
       const operation = metrics ? metrics.operationLabel(state.operation) : (state.operation ?? 'anonymous');
       const type = state.operationType ?? 'unknown';
       const outcome = !state.executed ? 'rejected' : state.failed || response.status >= 400 ? 'error' : 'success';
-      if (state.path === graphqlPath) metrics?.operation({ operation, type, outcome, seconds });
+      if (state.path === graphqlPath) metrics?.operation(operation, type, outcome, seconds);
       if (state.span) {
         state.span.setAttributes({
           'graphql.operation.name': operation,
