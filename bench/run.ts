@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --jit] [-- --no-peer] [-- --no-rss] [-- --no-profile] [-- --rounds N]`
+// `npm run bench [-- --quick] [-- --graphql-js] [-- --no-peer] [-- --no-rss] [-- --no-profile] [-- --rounds N]`
 //
 // Starts the emulator (rate limits off), our server (NODE_ENV=production), a bare yoga hello world and the peer
 // (Hive Gateway over the emulator's OpenAPI document) as separate processes, then, interleaved over rounds:
@@ -45,12 +45,13 @@ const S = {
   profile: !flag('no-profile') && !quick,
   profileSeconds: 8,
   peer: !flag('no-peer'),
-  jit: flag('jit'),
+  /** Also measure ours with compiled execution off (GRAPHQL_JIT=false): what graphql-jit gives, over HTTP. */
+  graphqlJs: flag('graphql-js'),
 };
 const RESULTS = join(ROOT, 'bench', 'results');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-type TargetName = 'floor' | 'ours' | 'ours+jit' | 'peer' | 'hello';
+type TargetName = 'floor' | 'ours' | 'ours-graphql-js' | 'peer' | 'hello';
 interface Cell {
   probe: ProbeResult;
   throughput: ThroughputResult;
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
   const readLog = async () => (await (await fetch(`${control}/requests`)).json()) as { method: string; route: string }[];
 
   const ours = await startOurs('ours', emulator.url);
-  const oursJit = S.jit ? await startOurs('ours+jit', emulator.url, { GRAPHQL_JIT: 'true' }) : undefined;
+  const oursJs = S.graphqlJs ? await startOurs('ours-graphql-js', emulator.url, { GRAPHQL_JIT: 'false' }) : undefined;
   const hello = await startChild({ name: 'hello', script: 'bench/hello.ts', env: { NODE_ENV: 'production', PORT: String(await freePort()) }, ready: { kind: 'line' } });
   children.push(hello);
   let peer: Child | undefined;
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
       log(`bench: the peer did not start: ${peerError}`);
     }
   }
-  log(`bench: emulator ${emulator.url}, ours ${ours.url}${oursJit ? `, ours+jit ${oursJit.url}` : ''}, hello ${hello.url}, peer ${peer?.url ?? 'n/a'}`);
+  log(`bench: emulator ${emulator.url}, ours ${ours.url}${oursJs ? `, ours-graphql-js ${oursJs.url}` : ''}, hello ${hello.url}, peer ${peer?.url ?? 'n/a'}`);
 
   const floorPool = new Pool(emulator.url, { connections: 16 });
   await prepare(floorPool);
@@ -173,7 +174,7 @@ async function main(): Promise<void> {
   type Target = { name: TargetName; spec?: HttpRequestSpec; floor?: (pool: Pool) => Promise<number> };
   const targetsOf = (op: Operation): Target[] => {
     const list: Target[] = [{ name: 'floor', floor: op.floor }, { name: 'ours', spec: graphqlSpec(ours.url, op.ours) }];
-    if (oursJit) list.push({ name: 'ours+jit', spec: graphqlSpec(oursJit.url, op.ours) });
+    if (oursJs) list.push({ name: 'ours-graphql-js', spec: graphqlSpec(oursJs.url, op.ours) });
     if (peer && !peerFailures[op.key]) list.push({ name: 'peer', spec: graphqlSpec(peer.url, op.peer, PEER_HEADERS) });
     return list;
   };
@@ -183,7 +184,7 @@ async function main(): Promise<void> {
   for (const op of ops) {
     await op.floor(floorPool);
     op.check('ours', await postGraphQL(graphqlSpec(ours.url, op.ours)));
-    if (oursJit) op.check('ours', await postGraphQL(graphqlSpec(oursJit.url, op.ours)));
+    if (oursJs) op.check('ours', await postGraphQL(graphqlSpec(oursJs.url, op.ours)));
     if (peer) {
       try {
         op.check('peer', await postGraphQL(graphqlSpec(peer.url, op.peer, PEER_HEADERS)));
@@ -362,7 +363,6 @@ function machine(useWrk: boolean): string[] {
     '@omnigraph/openapi',
     '@graphql-mesh/transport-rest',
     '@graphql-mesh/compose-cli',
-    '@envelop/graphql-jit',
     'graphql-jit',
   ];
   return [
@@ -417,7 +417,7 @@ function buildReport(input: {
     const floor = byTarget.floor ?? [];
     const peerRps = median((byTarget.peer ?? []).map((c) => c.throughput.rps));
     summary[op.key] = {};
-    for (const name of ['floor', 'ours', 'ours+jit', 'peer'] as TargetName[]) {
+    for (const name of ['floor', 'ours', 'ours-graphql-js', 'peer'] as TargetName[]) {
       const list = byTarget[name];
       if (!list || list.length === 0) continue;
       const added = (k: 'p50' | 'p90' | 'p99') => median(list.map((c, r) => c.probe[k] - (floor[r]?.probe[k] ?? Number.NaN)));
@@ -453,7 +453,7 @@ function buildReport(input: {
       .map(([r, n]) => `${n}× ${r}`)
       .join('; ');
     lines.push(
-      `| ${op.title} | ${op.optimum} | ${c.floor?.calls ?? 'n/a'} | ${c.ours?.calls ?? 'n/a'}${c['ours+jit'] ? ` (jit ${c['ours+jit'].calls})` : ''} | ${c.peer?.calls ?? 'n/a'} | ${routes} |`,
+      `| ${op.title} | ${op.optimum} | ${c.floor?.calls ?? 'n/a'} | ${c.ours?.calls ?? 'n/a'}${c['ours-graphql-js'] ? ` (graphql-js ${c['ours-graphql-js'].calls})` : ''} | ${c.peer?.calls ?? 'n/a'} | ${routes} |`,
     );
   }
   lines.push('');
