@@ -1,5 +1,6 @@
 // `npx tsx bench/instructions.ts [op …] [--target ours|hello|emulator] [--bundle path] [--node-args '[…]']
-// [--warmup N] [--count N] [--env '{"K":"V"}'] [--label text]`: CPU instructions per request, immune to the noise of a shared machine.
+// [--warmup N] [--count N] [--env '{"K":"V"}'] [--label text]`: CPU instructions per request, immune to the noise of
+// a shared machine.
 // Our server runs as production starts it (scripts/start.mjs → dist/server.mjs, or a given bundle) under valgrind's
 // callgrind; for each canonical operation (bench/lib/operations.ts) it gets `warmup` sequential requests (V8 tiers
 // up), then its counters are zeroed, `count` more requests are sent and the counters dumped: instructions ÷ count (a

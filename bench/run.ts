@@ -49,6 +49,8 @@ const S = {
   graphqlJs: flag('graphql-js'),
 };
 const RESULTS = join(ROOT, 'bench', 'results');
+/** Our server's memory budget under the sustained run (issue 14: < 200 MiB steady). */
+const RSS_BUDGET_MIB = 200;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 type TargetName = 'floor' | 'ours' | 'ours-graphql-js' | 'peer' | 'hello';
@@ -469,13 +471,14 @@ function buildReport(input: {
       half.map((s) => s.mib),
     ) * 60;
     lines.push(`## RSS of our server, ${S.rssSeconds} s sustained load (all operations in turn, c=${S.concurrency}, ${rps(input.rssRps)} req/s)`, '');
-    lines.push('| start MiB | end MiB | max MiB | slope (whole run) | slope (second half) |');
-    lines.push('|---|---|---|---|---|');
+    const steadyMax = Math.max(...half.map((s) => s.mib));
+    lines.push('| start MiB | end MiB | max MiB | max, second half (steady) | slope (whole run) | slope (second half) |');
+    lines.push('|---|---|---|---|---|---|');
     lines.push(
-      `| ${ys[0]!.toFixed(1)} | ${ys.at(-1)!.toFixed(1)} | ${Math.max(...ys).toFixed(1)} | ${perMin.toFixed(2)} MiB/min | ${perMinSecondHalf.toFixed(2)} MiB/min |`,
+      `| ${ys[0]!.toFixed(1)} | ${ys.at(-1)!.toFixed(1)} | ${Math.max(...ys).toFixed(1)} | ${steadyMax.toFixed(1)} | ${perMin.toFixed(2)} MiB/min | ${perMinSecondHalf.toFixed(2)} MiB/min |`,
     );
     lines.push('', `Samples (s: MiB): ${input.rss.map((s) => `${s.t.toFixed(0)}: ${s.mib.toFixed(1)}`).join(', ')}`, '');
-    json.rss = { samples: input.rss, perMin, perMinSecondHalf, rps: input.rssRps };
+    json.rss = { samples: input.rss, perMin, perMinSecondHalf, steadyMax, rps: input.rssRps };
   }
 
   // Profiles
@@ -514,8 +517,9 @@ function buildReport(input: {
     `| Upstream calls = optimum | ${ops.map((o) => `${o.key} ${counts[o.key]?.ours?.calls}/${counts[o.key]?.floor?.calls}`).join(', ')} | ${check(callsOk)} |`,
   );
   if (json.rss) {
-    const r = json.rss as { perMinSecondHalf: number };
+    const r = json.rss as { perMinSecondHalf: number; steadyMax: number };
     lines.push(`| RSS flat over the sustained run (no growth: second-half slope < 1 MiB/min) | ${r.perMinSecondHalf.toFixed(2)} MiB/min in the second half | ${check(r.perMinSecondHalf < 1)} |`);
+    lines.push(`| RSS steady under ${RSS_BUDGET_MIB} MiB (the second half's largest sample) | ${r.steadyMax.toFixed(1)} MiB | ${check(r.steadyMax < RSS_BUDGET_MIB)} |`);
   }
   lines.push('');
   if (input.peerError) lines.push(`The peer did not start: \`${input.peerError.slice(0, 500)}\``, '');
