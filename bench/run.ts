@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --jit] [-- --no-peer] [-- --no-rss] [-- --no-profile] [-- --rounds N]`
+// `npm run bench [-- --quick] [-- --graphql-js] [-- --no-peer] [-- --no-rss] [-- --no-profile] [-- --rounds N]`
 //
 // Starts the emulator (rate limits off), our server (NODE_ENV=production), a bare yoga hello world and the peer
 // (Hive Gateway over the emulator's OpenAPI document) as separate processes, then, interleaved over rounds:
@@ -45,12 +45,15 @@ const S = {
   profile: !flag('no-profile') && !quick,
   profileSeconds: 8,
   peer: !flag('no-peer'),
-  jit: flag('jit'),
+  /** Also measure ours with compiled execution off (GRAPHQL_JIT=false): what graphql-jit gives, over HTTP. */
+  graphqlJs: flag('graphql-js'),
 };
 const RESULTS = join(ROOT, 'bench', 'results');
+/** Our server's memory budget under the sustained run (issue 14: < 200 MiB steady). */
+const RSS_BUDGET_MIB = 200;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-type TargetName = 'floor' | 'ours' | 'ours+jit' | 'peer' | 'hello';
+type TargetName = 'floor' | 'ours' | 'ours-graphql-js' | 'peer' | 'hello';
 interface Cell {
   probe: ProbeResult;
   throughput: ThroughputResult;
@@ -134,7 +137,7 @@ async function postGraphQL(spec: HttpRequestSpec): Promise<Record<string, any>> 
 async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   const started = Date.now();
-  buildOurs(); // ours runs as production does: the esbuild bundle, not tsx
+  await buildOurs(); // ours runs as production does: the esbuild bundle, not tsx
   const useWrk = hasWrk();
   log(`bench: ${quick ? 'quick' : 'full'} mode, ${S.rounds} round(s), throughput with ${useWrk ? 'wrk -t1 -c10' : 'the in-process undici generator (wrk not found), c=10'}`);
 
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
   const readLog = async () => (await (await fetch(`${control}/requests`)).json()) as { method: string; route: string }[];
 
   const ours = await startOurs('ours', emulator.url);
-  const oursJit = S.jit ? await startOurs('ours+jit', emulator.url, { GRAPHQL_JIT: 'true' }) : undefined;
+  const oursJs = S.graphqlJs ? await startOurs('ours-graphql-js', emulator.url, { GRAPHQL_JIT: 'false' }) : undefined;
   const hello = await startChild({ name: 'hello', script: 'bench/hello.ts', env: { NODE_ENV: 'production', PORT: String(await freePort()) }, ready: { kind: 'line' } });
   children.push(hello);
   let peer: Child | undefined;
@@ -166,7 +169,7 @@ async function main(): Promise<void> {
       log(`bench: the peer did not start: ${peerError}`);
     }
   }
-  log(`bench: emulator ${emulator.url}, ours ${ours.url}${oursJit ? `, ours+jit ${oursJit.url}` : ''}, hello ${hello.url}, peer ${peer?.url ?? 'n/a'}`);
+  log(`bench: emulator ${emulator.url}, ours ${ours.url}${oursJs ? `, ours-graphql-js ${oursJs.url}` : ''}, hello ${hello.url}, peer ${peer?.url ?? 'n/a'}`);
 
   const floorPool = new Pool(emulator.url, { connections: 16 });
   await prepare(floorPool);
@@ -176,7 +179,7 @@ async function main(): Promise<void> {
   type Target = { name: TargetName; spec?: HttpRequestSpec; floor?: (pool: Pool) => Promise<number> };
   const targetsOf = (op: Operation): Target[] => {
     const list: Target[] = [{ name: 'floor', floor: op.floor }, { name: 'ours', spec: graphqlSpec(ours.url, op.ours) }];
-    if (oursJit) list.push({ name: 'ours+jit', spec: graphqlSpec(oursJit.url, op.ours) });
+    if (oursJs) list.push({ name: 'ours-graphql-js', spec: graphqlSpec(oursJs.url, op.ours) });
     if (peer && !peerFailures[op.key]) list.push({ name: 'peer', spec: graphqlSpec(peer.url, op.peer, PEER_HEADERS) });
     return list;
   };
@@ -186,7 +189,7 @@ async function main(): Promise<void> {
   for (const op of ops) {
     await op.floor(floorPool);
     op.check('ours', await postGraphQL(graphqlSpec(ours.url, op.ours)));
-    if (oursJit) op.check('ours', await postGraphQL(graphqlSpec(oursJit.url, op.ours)));
+    if (oursJs) op.check('ours', await postGraphQL(graphqlSpec(oursJs.url, op.ours)));
     if (peer) {
       try {
         op.check('peer', await postGraphQL(graphqlSpec(peer.url, op.peer, PEER_HEADERS)));
@@ -317,7 +320,7 @@ async function main(): Promise<void> {
       await prof.stop();
       children.splice(children.indexOf(prof), 1);
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) profiles.push({ op: key, ...summarizeProfile(join(dir, file)) });
+      if (file) profiles.push({ op: key, ...summarizeProfile(join(dir, file), 15, S.profileSeconds * 1000) });
       log(`bench: profiled ${key}${file ? '' : ' (no profile written)'}`);
     }
   }
@@ -365,7 +368,6 @@ function machine(useWrk: boolean): string[] {
     '@omnigraph/openapi',
     '@graphql-mesh/transport-rest',
     '@graphql-mesh/compose-cli',
-    '@envelop/graphql-jit',
     'graphql-jit',
   ];
   return [
@@ -420,7 +422,7 @@ function buildReport(input: {
     const floor = byTarget.floor ?? [];
     const peerRps = median((byTarget.peer ?? []).map((c) => c.throughput.rps));
     summary[op.key] = {};
-    for (const name of ['floor', 'ours', 'ours+jit', 'peer'] as TargetName[]) {
+    for (const name of ['floor', 'ours', 'ours-graphql-js', 'peer'] as TargetName[]) {
       const list = byTarget[name];
       if (!list || list.length === 0) continue;
       const added = (k: 'p50' | 'p90' | 'p99') => median(list.map((c, r) => c.probe[k] - (floor[r]?.probe[k] ?? Number.NaN)));
@@ -456,7 +458,7 @@ function buildReport(input: {
       .map(([r, n]) => `${n}× ${r}`)
       .join('; ');
     lines.push(
-      `| ${op.title} | ${op.optimum} | ${c.floor?.calls ?? 'n/a'} | ${c.ours?.calls ?? 'n/a'}${c['ours+jit'] ? ` (jit ${c['ours+jit'].calls})` : ''} | ${c.peer?.calls ?? 'n/a'} | ${routes} |`,
+      `| ${op.title} | ${op.optimum} | ${c.floor?.calls ?? 'n/a'} | ${c.ours?.calls ?? 'n/a'}${c['ours-graphql-js'] ? ` (graphql-js ${c['ours-graphql-js'].calls})` : ''} | ${c.peer?.calls ?? 'n/a'} | ${routes} |`,
     );
   }
   lines.push('');
@@ -472,13 +474,14 @@ function buildReport(input: {
       half.map((s) => s.mib),
     ) * 60;
     lines.push(`## RSS of our server, ${S.rssSeconds} s sustained load (all operations in turn, c=${S.concurrency}, ${rps(input.rssRps)} req/s)`, '');
-    lines.push('| start MiB | end MiB | max MiB | slope (whole run) | slope (second half) |');
-    lines.push('|---|---|---|---|---|');
+    const steadyMax = Math.max(...half.map((s) => s.mib));
+    lines.push('| start MiB | end MiB | max MiB | max, second half (steady) | slope (whole run) | slope (second half) |');
+    lines.push('|---|---|---|---|---|---|');
     lines.push(
-      `| ${ys[0]!.toFixed(1)} | ${ys.at(-1)!.toFixed(1)} | ${Math.max(...ys).toFixed(1)} | ${perMin.toFixed(2)} MiB/min | ${perMinSecondHalf.toFixed(2)} MiB/min |`,
+      `| ${ys[0]!.toFixed(1)} | ${ys.at(-1)!.toFixed(1)} | ${Math.max(...ys).toFixed(1)} | ${steadyMax.toFixed(1)} | ${perMin.toFixed(2)} MiB/min | ${perMinSecondHalf.toFixed(2)} MiB/min |`,
     );
     lines.push('', `Samples (s: MiB): ${input.rss.map((s) => `${s.t.toFixed(0)}: ${s.mib.toFixed(1)}`).join(', ')}`, '');
-    json.rss = { samples: input.rss, perMin, perMinSecondHalf, rps: input.rssRps };
+    json.rss = { samples: input.rss, perMin, perMinSecondHalf, steadyMax, rps: input.rssRps };
   }
 
   // Profiles
@@ -517,8 +520,9 @@ function buildReport(input: {
     `| Upstream calls = optimum | ${ops.map((o) => `${o.key} ${counts[o.key]?.ours?.calls}/${counts[o.key]?.floor?.calls}`).join(', ')} | ${check(callsOk)} |`,
   );
   if (json.rss) {
-    const r = json.rss as { perMinSecondHalf: number };
+    const r = json.rss as { perMinSecondHalf: number; steadyMax: number };
     lines.push(`| RSS flat over the sustained run (no growth: second-half slope < 1 MiB/min) | ${r.perMinSecondHalf.toFixed(2)} MiB/min in the second half | ${check(r.perMinSecondHalf < 1)} |`);
+    lines.push(`| RSS steady under ${RSS_BUDGET_MIB} MiB (the second half's largest sample) | ${r.steadyMax.toFixed(1)} MiB | ${check(r.steadyMax < RSS_BUDGET_MIB)} |`);
   }
   lines.push('');
   if (input.peerError) lines.push(`The peer did not start: \`${input.peerError.slice(0, 500)}\``, '');

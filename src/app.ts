@@ -1,7 +1,6 @@
 // createApp({ config, bird }) → the yoga instance: schema, context, masking, CSRF/CORS, limits, GraphiQL, /health, /ready, /metrics; never listens.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
@@ -20,6 +19,7 @@ import { createObservability } from './observability/index.ts';
 import { useGatedApolloInlineTrace } from './observability/inline-trace.ts';
 import { createLogger, yogaLogger } from './observability/logger.ts';
 import { createLive, registerLiveRuntime } from './live/index.ts';
+import { useCompiledExecution } from './jit.ts';
 import { createReadiness, useReadiness } from './ready.ts';
 import { corsOptions, introspectionPlugins, isAllowedHost, persistedOperationsPlugins, routerProof, useCsrfPrevention, useHostCheck } from './security.ts';
 import { createChannelPlatformCache } from './schema/channel-platform-cache.ts';
@@ -99,14 +99,17 @@ export function requestIdOf(request: Request): string {
   return given !== null && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
 }
 
-/** Caches each rendered page: the inlined GraphiQL bundle is ~9 MB, so it is built once, not per request. */
-function memoizedGraphiQL(): (options: GraphiQLOptions) => string {
-  const cache = new Map<string, string>();
+/**
+ * Caches each rendered page: the inlined GraphiQL bundle is ~9 MB, so it is built once, not per request. The module
+ * holding it (~35 MB of memory) is loaded on the first page asked for, never in a process that serves none.
+ */
+function memoizedGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
+  const cache = new Map<string, Promise<string>>();
   return (options) => {
     const key = JSON.stringify(options);
     let html = cache.get(key);
     if (html === undefined) {
-      html = renderGraphiQL(options);
+      html = import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(options));
       cache.set(key, html);
     }
     return html;
@@ -209,6 +212,8 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
       // errors, so they carry nothing a response would not. Only those requests pay for per-field instrumentation
       // (src/observability/inline-trace.ts).
       useGatedApolloInlineTrace(config.router.secret === null ? undefined : routerProof(config.router)),
+      // Compiled execution (GRAPHQL_JIT): graphql-jit per hot document, graphql-js where it would answer otherwise.
+      ...(config.jit.enabled ? [useCompiledExecution({ compileAfter: config.jit.compileAfter })] : []),
       // After CSRF: a multipart POST without the header is refused before a byte of it is read; then it needs a
       // credential and a spool ticket (uploads in flight, disk quota) before a byte is read; an idle upload is cut off.
       useMultipartUploads({

@@ -13,6 +13,7 @@ import { DEFAULT_DEDUPE_TTL_SECONDS } from './live/ledger.ts';
 import { DEFAULT_WEBHOOK_MAX_BYTES } from './live/receiver.ts';
 import { DEFAULT_TOLERANCE_SECONDS } from './live/signature.ts';
 import { SUBSCRIPTION_DEFAULTS } from './live/subscriptions.ts';
+import { JIT_DEFAULTS } from './jit.ts';
 
 /** Bird's public endpoints, used when a server key is configured without an explicit URL. */
 export const BIRD_API_URL = 'https://api.bird.com';
@@ -126,6 +127,8 @@ export interface Config {
   persistedOperations: string | null;
   /** /ready: timeout of the upstream probe and how long its answer is reused. */
   ready: { timeoutMs: number; cacheMs: number };
+  /** Compiled execution (src/jit.ts): on/off (GRAPHQL_JIT) and the execution of a document that compiles it (GRAPHQL_JIT_COMPILE_AFTER). */
+  jit: { enabled: boolean; compileAfter: number };
   /** Host names requests may address (the Host header), against DNS rebinding (ALLOWED_HOSTS); null = any host. */
   allowedHosts: readonly string[] | null;
   /** A federation router proves itself with this header carrying ROUTER_SECRET; null = no request is a trusted router. */
@@ -369,6 +372,10 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     relayNodeFields: read.bool('RELAY_NODE_FIELDS', true),
+    jit: Object.freeze({
+      enabled: read.bool('GRAPHQL_JIT', true),
+      compileAfter: read.int('GRAPHQL_JIT_COMPILE_AFTER', JIT_DEFAULTS.compileAfter, 1, 1_000_000),
+    }),
     ...readHardening(read, { production, demo, port }),
     ...mediaSettings,
     ...readFrontDoor(read, { host, port, publicUrl: mediaSettings.publicUrl }),

@@ -1,11 +1,11 @@
 // Child processes of the bench: each target runs in its own Node process (TypeScript through the tsx loader; our
-// server as its production build, `npm run build` → dist/server.mjs), so no target shares an event loop or heap with
-// the load generator or with another target.
+// server as production starts it, `npm start` with NODE_ENV=production → dist/server.mjs), so no target shares an
+// event loop or heap with the load generator or with another target.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
+import { build } from '../../scripts/build.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -40,6 +40,8 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Load TypeScript through tsx (default); false for plain JavaScript such as the production build (dist/). */
   tsx?: boolean;
+  /** A command Node runs under, e.g. ['valgrind', '--tool=callgrind']: the child is `<wrapper…> node <args>`. */
+  wrapper?: string[];
   /** How the child says it is ready: a JSON line `{ready:true,url}` on stdout, or a URL answering 200. */
   ready: { kind: 'line' } | { kind: 'poll'; url: string; path: string };
   timeoutMs?: number;
@@ -47,7 +49,9 @@ export interface StartOptions {
 
 export async function startChild(options: StartOptions): Promise<Child> {
   const loader = options.tsx === false ? [] : ['--import', 'tsx'];
-  const proc = spawn(process.execPath, [...loader, ...(options.nodeArgs ?? []), options.script], {
+  const [command, ...wrapperArgs] = options.wrapper ?? [];
+  const nodeArgs = [...loader, ...(options.nodeArgs ?? []), options.script];
+  const proc = spawn(command ?? process.execPath, command ? [...wrapperArgs, process.execPath, ...nodeArgs] : nodeArgs, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,19 +113,12 @@ export async function startChild(options: StartOptions): Promise<Child> {
   };
 }
 
-/** `npm run build`: our server as production runs it (dist/server.mjs, plain Node, no runtime transpiler). */
-export const OURS_SCRIPT = 'dist/server.mjs';
-/** The same build as package.json's `build` script, through esbuild's API. */
-export function buildOurs(): void {
-  buildSync({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/server.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    target: 'node20',
-    outfile: OURS_SCRIPT,
-    logLevel: 'warning',
-  });
+/**
+ * Our server as production runs it: `npm start` with NODE_ENV=production (scripts/start.mjs: the bundle
+ * dist/server.mjs in plain Node, no runtime transpiler, with its V8 heap setting). The bench builds the bundle first.
+ */
+export const OURS_SCRIPT = 'scripts/start.mjs';
+/** The same build as `npm run build` and `npm start` (scripts/build.mjs). */
+export async function buildOurs(): Promise<void> {
+  await build();
 }

@@ -42,12 +42,20 @@ function packageOf(url: string, name: string): string {
   return 'other';
 }
 
-export function summarizeProfile(file: string, top = 15): { functions: ProfileRow[]; packages: ProfileRow[]; totalMs: number } {
+/**
+ * Self time per function and package. `lastMs` keeps only the samples of the profile's last `lastMs` milliseconds (the
+ * load phase), so start-up (module loading, schema building) does not mix into the steady state.
+ */
+export function summarizeProfile(file: string, top = 15, lastMs = Infinity): { functions: ProfileRow[]; packages: ProfileRow[]; totalMs: number } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   if (profile.samples && profile.timeDeltas) {
+    const from = profile.endTime - lastMs * 1000;
+    let at = profile.startTime;
     for (let i = 0; i < profile.samples.length; i++) {
+      at += profile.timeDeltas[i] ?? 0;
+      if (at < from) continue;
       const id = profile.samples[i] as number;
       self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0));
     }

@@ -8,6 +8,7 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { UpstreamEvent } from '../bird/client.ts';
 import type { Config } from '../config.ts';
 import { errorResponse } from '../http-errors.ts';
+import { ignoreLine } from './logger.ts';
 import { type Metrics, OPERATION_NAME, createMetrics, warnFilterMismatchOnce } from './metrics.ts';
 import { type Tracing, createTracing } from './tracing.ts';
 
@@ -67,6 +68,8 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
   /** /metrics on the main port: not when it has a port of its own (METRICS_PORT). */
   const metricsHere = metrics !== null && config.metricsPort === null;
   const scrapeAllowed = (authorization: string | null | undefined) => config.metricsToken === null || bearerMatches(authorization, config.metricsToken);
+  // The request line is logged at info: when that level is off, it is not even built.
+  const logRequests = logger.info !== ignoreLine;
   const tracing: Tracing | null = createTracing(config.tracing, spanExporter);
   const states = new WeakMap<Request, RequestState>();
 
@@ -147,7 +150,7 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
       const operation = metrics ? metrics.operationLabel(state.operation) : state.operation !== undefined && OPERATION_NAME.test(state.operation) ? state.operation : 'anonymous';
       const type = state.operationType ?? 'unknown';
       const outcome = !state.executed ? 'rejected' : state.failed || response.status >= 400 ? 'error' : 'success';
-      if (state.path === graphqlPath) metrics?.operation({ operation, type, outcome, seconds });
+      if (state.path === graphqlPath) metrics?.operation(operation, type, outcome, seconds);
       if (state.span) {
         state.span.setAttributes({
           'graphql.operation.name': operation,
@@ -160,6 +163,7 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
         state.span.updateName(`graphql ${type} ${operation}`);
         state.span.end();
       }
+      if (!logRequests) return;
       logger.info({
         msg: 'request',
         requestId: requestIdOf(request),

@@ -99,16 +99,20 @@ function stackOf(error: Error): string | undefined {
   return original instanceof Error ? original.stack : error.stack;
 }
 
+/** What yogaLogger gives a level that is off: callers may compare with it to skip building a line nobody writes. */
+export const ignoreLine = (..._args: unknown[]): void => {};
+
 /**
  * yoga's logger interface over pino: an object first argument becomes fields (its `msg` the message, once), anything
  * else the message. yoga reports every error it masks through `error`; those are re-levelled by whose fault they are
  * (src/errors.ts errorSeverity): a caller's mistake at info, Bird's trouble at warn, and only the server's own faults
- * at error, with their stack.
+ * at error, with their stack. A level that is off when the adapter is made (LOG_LEVEL is read once, at boot) gets a
+ * function that does nothing: yoga logs several debug lines per request, and production runs at info or warn.
  */
 export function yogaLogger(logger: Logger): YogaLogger {
-  const write =
-    (level: Level) =>
-    (...args: unknown[]) => {
+  const write = (level: Level) => {
+    if (!logger.isLevelEnabled(level)) return ignoreLine;
+    return (...args: unknown[]) => {
       const [first, ...rest] = args;
       if (first instanceof Error) {
         const severity: Level = level === 'error' ? errorSeverity(first) : level;
@@ -124,7 +128,6 @@ export function yogaLogger(logger: Logger): YogaLogger {
         logger[severity]({ error: err }, rest.map(String).join(' ') || scrubText(first.message));
         return;
       }
-      if (!logger.isLevelEnabled(level)) return;
       if (first !== null && typeof first === 'object') {
         const { msg, ...fields } = first as { msg?: unknown };
         const text = [...(msg === undefined ? [] : [String(msg)]), ...rest.map(String)].join(' ');
@@ -133,5 +136,6 @@ export function yogaLogger(logger: Logger): YogaLogger {
         logger[level](args.map((arg) => (arg instanceof Error ? `${arg.name}: ${arg.message}` : typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
       }
     };
+  };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -1,8 +1,10 @@
 // Optional OpenTelemetry tracing: one span per GraphQL request and one child span per attempt to Bird; never a credential.
+import { createRequire } from 'node:module';
 import { type Attributes, type Span, SpanKind, SpanStatusCode, type Tracer, context, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
+import type * as Resources from '@opentelemetry/resources';
+import type * as SdkTrace from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { UpstreamEvent } from '../bird/client.ts';
 import type { TracingConfig } from '../config.ts';
 
@@ -19,6 +21,11 @@ export interface Tracing {
  */
 export function createTracing(config: TracingConfig, exporter?: SpanExporter): Tracing | null {
   if (!config.enabled && exporter === undefined) return null;
+  // The SDK and the exporter (~8 MB of memory) are loaded only when tracing is on.
+  const require = createRequire(import.meta.url);
+  const { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof SdkTrace;
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof Resources;
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     spanProcessors: [

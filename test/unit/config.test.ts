@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       tracing: { enabled: false, endpoint: null, serviceName: 'bird-graphql' },
       persistedOperations: null,
       ready: { timeoutMs: 1000, cacheMs: 2000 },
+      jit: { enabled: true, compileAfter: 1 },
       // Media: Bird's 100 MiB, a random link secret for this process, 15-minute links on the request's origin.
       media: {
         maxBytes: 104857600,
