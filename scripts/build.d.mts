@@ -3,3 +3,6 @@ export declare const ROOT: string;
 export declare const BUNDLE: string;
 export declare function build(): Promise<void>;
 export declare function bundleState(): 'missing' | 'stale' | null;
+
+/** esbuild's options for dist/server.mjs. */
+export declare const BUILD_OPTIONS: Readonly<{ target: string; outfile: string; entryPoints: readonly string[] }>;

@@ -6,6 +6,19 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLE = join(ROOT, 'dist', 'server.mjs');
 
+/** esbuild's options; the target is the oldest Node line package.json's engines admit. */
+export const BUILD_OPTIONS = Object.freeze({
+  absWorkingDir: ROOT,
+  entryPoints: ['src/server.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  target: 'node22',
+  outfile: BUNDLE,
+  logLevel: 'warning',
+});
+
 /** Bundles src/server.ts into dist/server.mjs. esbuild is a devDependency: a production image builds before it prunes. */
 export async function build() {
   let esbuild;
@@ -14,17 +27,7 @@ export async function build() {
   } catch {
     throw new Error('Cannot build dist/server.mjs: esbuild is not installed (a dev dependency). Run `npm install` and `npm run build` where the sources are built.');
   }
-  await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/server.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    target: 'node20',
-    outfile: BUNDLE,
-    logLevel: 'warning',
-  });
+  await esbuild.build(BUILD_OPTIONS);
 }
 
 function newestMtime(path) {

@@ -5,6 +5,8 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
+import { join, relative } from 'node:path';
+import { BUILD_OPTIONS, ROOT } from '../../scripts/build.mjs';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config.ts';
 
@@ -387,7 +389,8 @@ describe('the Dockerfile', () => {
   it('runs `node dist/server.mjs`, the file `npm run build` writes, as a numeric non-root user', () => {
     expect(all(runtime, 'CMD')).toEqual(['["node", "dist/server.mjs"]']);
     const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-    expect(scripts.build).toContain('--outfile=dist/server.mjs');
+    expect(scripts.build).toBe('node scripts/build.mjs');
+    expect(relative(ROOT, BUILD_OPTIONS.outfile)).toBe(join('dist', 'server.mjs'));
     const users = all(runtime, 'USER');
     expect(users).toHaveLength(1);
     const [uid, gid] = (users[0] ?? '').split(':').map(Number);

@@ -68,6 +68,16 @@ const NOT_COMPILED: Record<string, string> = {
   '_entities as a literal with a variable inside': 'a scalar written as a list literal',
   'a global id that is not one': 'refused by the cost estimate before execution (src/limits.ts)',
   '@include on a fragment': '@skip/@include with fragments',
+  'bad UUID variable': 'variables that do not coerce: refused by the estimate (src/limits.ts) before execution, BAD_USER_INPUT',
+  'missing required variable': 'variables that do not coerce: refused by the estimate (src/limits.ts) before execution, BAD_USER_INPUT',
+  'null for a non-null variable': 'variables that do not coerce: refused by the estimate (src/limits.ts) before execution, BAD_USER_INPUT',
+  'Int given as a string': 'variables that do not coerce: refused by the estimate (src/limits.ts) before execution, BAD_USER_INPUT',
+  'an unknown enum value': 'variables that do not coerce: refused by the estimate (src/limits.ts) before execution, BAD_USER_INPUT',
+  'an unknown input field': 'variables that do not coerce: refused by the estimate (src/limits.ts) before execution, BAD_USER_INPUT',
+  '@oneOf content with two keys': 'variables that do not coerce: refused by the estimate (src/limits.ts) before execution, BAD_USER_INPUT',
+  '@oneOf content with no key': 'variables that do not coerce: refused by the estimate (src/limits.ts) before execution, BAD_USER_INPUT',
+  '@oneOf body with a null member': 'variables that do not coerce: refused by the estimate (src/limits.ts) before execution, BAD_USER_INPUT',
+  'a negative page size': 'refused by the call estimate (src/limits.ts) before execution',
 };
 
 describe('compiled execution answers as graphql-js does', () => {
