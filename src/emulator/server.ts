@@ -3,13 +3,18 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CONTROL_PREFIX, controlInbound, controlInteraction, controlStatus } from './control.ts';
 import { ApiError } from './errors.ts';
+import { type Fault, type FaultScript, FaultQueue, faultReply, planOf } from './faults.ts';
+import { type Reply, errorReply, json, ok, readJson, tooManyRequests } from './http-io.ts';
 import type { TimedLifecycle } from './lifecycle.ts';
 import { OBJECT_ROUTE, ObjectStore } from './object-store.ts';
 import { OPENAPI_PATH, openApiDocumentFor } from './openapi-document.ts';
 import { type Query, checkQueryNames } from './pages.ts';
 import { seedStore } from './seed.ts';
+import { receiveUpload } from './storage-upload.ts';
 import { Store, type Scope } from './store.ts';
 import { type DeliveryAttempt, WebhookHub, type WebhookOptions } from './webhooks.ts';
+
+export type { Fault, FaultScript } from './faults.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API (documented in place; README.md, section "The emulator", describes running it)
@@ -54,27 +59,6 @@ export interface EmulatorOptions {
   ignoreFilters?: readonly string[];
 }
 
-export type Fault =
-  | number // answer with this status and a Bird error body {code,message}
-  | 'reset' // destroy the socket without answering
-  | 'invalid-json' // 200 with a body that is not JSON
-  | 'pass' // serve normally
-  | {
-      status?: number;
-      headers?: Record<string, string>;
-      body?: unknown;
-      /** Wait before sending headers (then serve normally unless status/reset given). */
-      delayMs?: number;
-      /** Send headers + part of the body, then wait this long before finishing. */
-      slowBodyMs?: number;
-      reset?: boolean;
-      invalidJson?: boolean;
-    };
-
-/** Keyed by route pattern, e.g. 'GET /workspaces/:ws/channels/:ch'. Each call of the route consumes the next entry;
- *  when the list is exhausted the route serves normally. `'*'` as a key matches every route. */
-export type FaultScript = Record<string, Fault[]>;
-
 export interface RequestLogEntry {
   method: string;
   /** The route pattern, e.g. 'GET /workspaces/:ws/channels/:ch/messages' ('UNMATCHED' if none). */
@@ -116,37 +100,6 @@ export interface Emulator {
   clearFaults(): void;
   /** Closes the server and all sockets (keep-alive too) and stops timers. */
   close(): Promise<void>;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Replies
-// ---------------------------------------------------------------------------------------------------------------
-
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-}
-
-const json = (status: number, value: unknown): Reply => ({ status, body: JSON.stringify(value) });
-const ok = (value: unknown) => json(200, value);
-
-function errorReply(e: ApiError): Reply {
-  return json(e.status, e.details ? { code: e.code, message: e.message, details: e.details } : { code: e.code, message: e.message });
-}
-
-const STATUS_CODES: Record<number, string> = {
-  400: 'InvalidRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  409: 'Conflict',
-  422: 'ValidationError',
-  429: 'TooManyRequests',
-};
-
-function tooManyRequests(): Reply {
-  return { ...json(429, { code: 'TooManyRequests', message: 'Too many requests' }), headers: { 'retry-after': '1' } };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -323,7 +276,7 @@ function literalCount(route: CompiledRoute): number {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Request plumbing: query, auth, body, rate limits
+// Request plumbing: query, auth, rate limits (bodies: http-io.ts)
 // ---------------------------------------------------------------------------------------------------------------
 
 function parseQuery(search: string): Query {
@@ -344,43 +297,6 @@ const AUTHORIZATION = /^(?:AccessKey|Bearer) +(\S+) *$/i;
 /** The token of `Authorization: AccessKey <key>` or `Bearer <key>` (Decision: schemes are case-insensitive). */
 function accessKey(header: string | undefined): string | undefined {
   return header === undefined ? undefined : AUTHORIZATION.exec(header)?.[1];
-}
-
-/** Decision: JSON bodies above 10 MiB are refused (Bird publishes no limit; a 100-item batch fits easily). */
-const MAX_JSON_BYTES = 10 * 1024 * 1024;
-
-/**
- * The whole request body, or undefined as soon as it exceeds `limit` (the rest is then drained and discarded, so
- * the socket survives long enough to carry the error answer; breaking out of `for await` would destroy it).
- */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      req.off('data', onData);
-      req.resume();
-      resolve(undefined);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const body = await readBody(req, MAX_JSON_BYTES);
-  if (body === undefined) throw new ApiError(400, 'InvalidRequest', 'Bad request: request body too large');
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new ApiError(400, 'InvalidRequest', 'Bad request: request body must be valid JSON');
-  }
 }
 
 /** Fixed 1-second windows per (workspace, GET|POST): simple, and `Retry-After: 1` is always enough. */
@@ -407,139 +323,6 @@ class RateLimiter {
       w.post++;
     }
     return true;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The storage target: POST /media-upload (multipart/form-data parsed here, no dependency)
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Room for the form's text fields on top of the file's own size limit. */
-const FORM_OVERHEAD_BYTES = 64 * 1024;
-
-/**
- * Decision: storage errors are JSON `{code, message}` with S3's error codes (EntityTooLarge, MalformedPOSTRequest,
- * AccessDenied) rather than S3's XML, so clients parse one error format. An oversized upload is refused as soon as
- * its Content-Length (the rest of the body is then discarded) or the bytes read so far (the connection is then
- * closed) exceed the limit.
- */
-async function receiveUpload(req: IncomingMessage, store: Store): Promise<Reply> {
-  const malformed = (why: string) => new ApiError(400, 'MalformedPOSTRequest', `The body of your POST request is not well-formed multipart/form-data: ${why}`);
-  const tooLarge = (close: boolean): Reply => {
-    const reply = errorReply(new ApiError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'));
-    return close ? { ...reply, headers: { connection: 'close' } } : reply;
-  };
-  const type = req.headers['content-type'] ?? '';
-  const boundary = /^multipart\/form-data\s*;.*boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(type);
-  if (!boundary) throw malformed('expected a multipart/form-data content type with a boundary');
-  const limit = store.maxUploadBytes + FORM_OVERHEAD_BYTES;
-  if (Number(req.headers['content-length'] ?? 0) > limit) {
-    // Refused before a byte is kept, but read to the end (discarded) without closing: Node 24's fetch reports EPIPE,
-    // not the answer, when the connection closes while it is still sending.
-    req.resume();
-    return tooLarge(false);
-  }
-  const body = await readBody(req, limit);
-  if (body === undefined) return tooLarge(true);
-  const { fields, file } = parseMultipart(body, (boundary[1] ?? boundary[2]) as string, malformed);
-  store.completeUpload(fields, file);
-  return { status: 204 };
-}
-
-/** Text fields up to the `file` part, and the file bytes; fields after `file` are ignored, as S3 does. */
-function parseMultipart(
-  buf: Buffer,
-  boundary: string,
-  malformed: (why: string) => ApiError,
-): { fields: Map<string, string>; file: Buffer | undefined } {
-  const delimiter = Buffer.from(`--${boundary}`);
-  const separator = Buffer.from(`\r\n--${boundary}`);
-  const fields = new Map<string, string>();
-  let pos = buf.indexOf(delimiter);
-  if (pos === -1) throw malformed('boundary not found');
-  pos += delimiter.length;
-  for (;;) {
-    if (buf[pos] === 0x2d && buf[pos + 1] === 0x2d) return { fields, file: undefined }; // closing delimiter
-    if (buf[pos] !== 0x0d || buf[pos + 1] !== 0x0a) throw malformed('bad delimiter line');
-    pos += 2;
-    const headerEnd = buf.indexOf('\r\n\r\n', pos);
-    if (headerEnd === -1) throw malformed('unterminated part headers');
-    const headers = buf.toString('utf8', pos, headerEnd);
-    const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(headers)?.[1];
-    if (name === undefined) throw malformed('part without a name');
-    const start = headerEnd + 4;
-    const end = buf.indexOf(separator, start);
-    if (end === -1) throw malformed('unterminated part');
-    if (name === 'file') return { fields, file: buf.subarray(start, end) };
-    if (fields.has(name)) throw malformed(`duplicate field ${name}`);
-    fields.set(name, buf.toString('utf8', start, end));
-    pos = end + separator.length;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Faults
-// ---------------------------------------------------------------------------------------------------------------
-
-interface FaultPlan {
-  delayMs: number;
-  slowBodyMs: number;
-  reset: boolean;
-  invalidJson: boolean;
-  status?: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-function planOf(fault: Fault): FaultPlan {
-  const plan: FaultPlan = { delayMs: 0, slowBodyMs: 0, reset: false, invalidJson: false };
-  if (typeof fault === 'number') plan.status = fault;
-  else if (fault === 'reset') plan.reset = true;
-  else if (fault === 'invalid-json') plan.invalidJson = true;
-  else if (fault !== 'pass') {
-    plan.delayMs = fault.delayMs ?? 0;
-    plan.slowBodyMs = fault.slowBodyMs ?? 0;
-    plan.reset = fault.reset ?? false;
-    plan.invalidJson = fault.invalidJson ?? false;
-    if (fault.status !== undefined) plan.status = fault.status;
-    if (fault.headers) plan.headers = fault.headers;
-    if (fault.body !== undefined) plan.body = fault.body;
-  }
-  return plan;
-}
-
-/**
- * The scripted answer for a status fault: the given body (a string is sent verbatim), else a Bird error body for
- * 4xx/5xx (429 also gets `Retry-After: 1`). Decision: a status below 400 without a body serves the route normally,
- * so scripts like `[503, 'reset', 200]` read naturally.
- */
-function faultReply(plan: FaultPlan): Reply | undefined {
-  const status = plan.status as number;
-  if (plan.body !== undefined) {
-    return { status, body: typeof plan.body === 'string' ? plan.body : JSON.stringify(plan.body) };
-  }
-  if (status < 400) return undefined;
-  const code = STATUS_CODES[status] ?? (status >= 500 ? 'InternalError' : 'Error');
-  const message = `${http.STATUS_CODES[status] ?? 'Error'} (scripted fault)`;
-  if (status === 429) return tooManyRequests();
-  return json(status, status === 422 ? { code, message, details: {} } : { code, message });
-}
-
-class FaultQueue {
-  private queues = new Map<string, Fault[]>();
-
-  set(script: FaultScript | undefined): void {
-    this.queues = new Map(Object.entries(script ?? {}).map(([key, list]) => [key, [...list]]));
-  }
-
-  /** The next fault for a route: its own list first, then '*'. */
-  next(route: string): Fault | undefined {
-    if (this.queues.size === 0) return undefined;
-    const own = this.queues.get(route);
-    if (own && own.length > 0) return own.shift();
-    const any = this.queues.get('*');
-    if (any && any.length > 0) return any.shift();
-    return undefined;
   }
 }
 
