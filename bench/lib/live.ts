@@ -1,5 +1,6 @@
 // The bench's live section: 1,000 SSE subscribers over 2 replicas sharing one Redis — webhook-to-subscriber latency, events per second one replica sustains, and memory per open subscription.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { Pool } from 'undici';
 import { type LiveCluster, CLUSTER_SIGNING_KEY, redisServerBinary, startLiveCluster } from '../../scripts/live-cluster.ts';
@@ -62,6 +63,8 @@ export interface LiveResult {
     webhooksPerSecond: number;
     drainedSeconds: number;
     lost: number;
+    /** Cores busy during the drive (CPU seconds ÷ seconds): each replica, and the bench process (emulator, readers, driver). */
+    cores: { a: number; b: number; bench: number };
   };
 }
 
@@ -109,6 +112,12 @@ async function until(test: () => Promise<boolean>, timeoutMs: number, everyMs = 
     await sleep(everyMs);
   }
   return false;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** RSS settles after the opening burst: the median of 5 samples 400 ms apart. */
@@ -241,7 +250,7 @@ export async function runLive(settings: LiveSettings, log: (line: string) => voi
 
     // --- throughput: signed deliveries straight to replica A, as fast as it takes them (bounded ahead of the slowest) ----
     await Promise.all(readers.map((r) => r.ask({ type: 'record', on: false }, 'recorded')));
-    const throughput = await drive(cluster, readers, settings, A.url);
+    const throughput = await drive(cluster, readers, settings, A.url, [A.proc.pid!, B.proc.pid!]);
     log(`bench live: ${throughput.eventsPerSecond.toFixed(1)} events/s to every subscriber (${throughput.webhooksPerSecond.toFixed(1)} webhooks/s into replica A)`);
 
     return { settings, openSeconds, open, failed, ...(firstError ? { firstError } : {}), perReplica, latency, throughput };
@@ -258,7 +267,7 @@ export async function runLive(settings: LiveSettings, log: (line: string) => voi
  * `driveWindow` events ahead of the slowest subscriber. The emulator's own queue sends one delivery at a time per
  * subscription, which would measure its round trip rather than the replica.
  */
-async function drive(cluster: LiveCluster, readers: Reader[], settings: LiveSettings, replicaUrl: string): Promise<LiveResult['throughput']> {
+async function drive(cluster: LiveCluster, readers: Reader[], settings: LiveSettings, replicaUrl: string, pids: [number, number]): Promise<LiveResult['throughput']> {
   const messageId = await cluster.trigger.send('bench template');
   const template = cluster.emulator.store.advanceMessage(WS, messageId);
   // The URL the subscription was registered with (PUBLIC_URL + path + the workspace parameter): signed and posted to.
@@ -278,6 +287,7 @@ async function drive(cluster: LiveCluster, readers: Reader[], settings: LiveSett
       await sleep(10);
     }
   })();
+  const cpu0 = [cpuSeconds(pids[0]), cpuSeconds(pids[1]), process.cpuUsage()] as const;
   const t0 = performance.now();
   const end = t0 + settings.driveSeconds * 1000;
   let sent = 0;
@@ -313,6 +323,12 @@ async function drive(cluster: LiveCluster, readers: Reader[], settings: LiveSett
   );
   const seconds = (performance.now() - t0) / 1000;
   const deliveredInDrive = delivered;
+  const benchCpu = process.cpuUsage(cpu0[2]);
+  const cores = {
+    a: (cpuSeconds(pids[0]) - cpu0[0]) / seconds,
+    b: (cpuSeconds(pids[1]) - cpu0[1]) / seconds,
+    bench: (benchCpu.user + benchCpu.system) / 1e6 / seconds,
+  };
   const drainStart = performance.now();
   await until(async () => delivered >= accepted, 30_000, 20);
   const drainedSeconds = (performance.now() - drainStart) / 1000;
@@ -329,6 +345,7 @@ async function drive(cluster: LiveCluster, readers: Reader[], settings: LiveSett
     webhooksPerSecond: accepted / seconds,
     drainedSeconds,
     lost: Math.max(0, accepted - delivered),
+    cores,
   };
 }
 
@@ -347,6 +364,7 @@ export function liveReport(result: LiveResult | { skipped: string; settings: Liv
     `| Webhook → the last of the ${r.open} subscribers, p50 / p99 (per event) | ${r.latency.lastSubscriberP50Ms.toFixed(2)} / ${r.latency.lastSubscriberP99Ms.toFixed(2)} ms |`,
     `| Latency samples | ${r.latency.samples} arrivals of ${r.latency.events} events (completeness ${(r.latency.completeness * 100).toFixed(2)} %) |`,
     `| Events/s one replica sustains (all webhooks into replica A; every subscriber on both replicas gets each) | ${r.throughput.eventsPerSecond.toFixed(1)} events/s = ${r.throughput.streamEventsPerSecond.toFixed(0)} SSE events/s written (${r.throughput.webhooksPerSecond.toFixed(1)} webhooks/s accepted; ${r.throughput.rejected} refused${r.throughput.firstRejection ? `: \`${r.throughput.firstRejection}\`` : ''}; ${r.throughput.lost} lost after a ${r.throughput.drainedSeconds.toFixed(1)} s drain) |`,
+    `| Cores busy during the drive (CPU s ÷ s) | replica A ${r.throughput.cores.a.toFixed(2)}, replica B ${r.throughput.cores.b.toFixed(2)}, the bench process (emulator, balancer, ${s.workers} reader threads, driver) ${r.throughput.cores.bench.toFixed(2)} |`,
     ...r.perReplica.map(
       (p) =>
         `| Memory per open subscription, replica ${p.replica === 0 ? 'A' : 'B'} (${p.subscribers} subscriptions) | ${p.kibPerSubscription.toFixed(1)} KiB (RSS ${p.rssBeforeMiB.toFixed(1)} → ${p.rssAfterMiB.toFixed(1)} MiB) |`,
