@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Child, freePort, startChild } from '../bench/lib/processes.ts';
+import { type Child, OURS_SCRIPT, freePort, startChild } from '../bench/lib/processes.ts';
 import { createBirdClient } from '../src/bird/client.ts';
 import { createWebhookSubscriptionClient } from '../src/bird/webhook-subscriptions.ts';
 import { SEED } from '../src/emulator/seed.ts';
@@ -156,6 +156,11 @@ export interface LiveClusterOptions {
   env?: Record<string, string>;
   /** The workspaces to register (default: the seeded main workspace). */
   workspaceIds?: string[];
+  /**
+   * How each replica runs: 'source' (default; src/server.ts through tsx) or 'build' (as production runs it: `npm start`
+   * with NODE_ENV=production, the bundle dist/server.mjs; the caller builds it first, as the bench does).
+   */
+  server?: 'source' | 'build';
 }
 
 export interface LiveCluster {
@@ -191,7 +196,8 @@ export async function startLiveCluster(options: LiveClusterOptions = {}): Promis
       replicas.push(
         await startChild({
           name: `replica-${i}`,
-          script: 'src/server.ts',
+          script: options.server === 'build' ? OURS_SCRIPT : 'src/server.ts',
+          tsx: options.server !== 'build',
           env: {
             NODE_ENV: 'production',
             HOST: '127.0.0.1',

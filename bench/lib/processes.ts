@@ -66,12 +66,19 @@ export async function startChild(options: StartOptions): Promise<Child> {
     stderr += chunk.toString();
     if (stderr.length > 1_000_000) stderr = stderr.slice(-100_000);
   });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  // Settled once the process is gone, whether it exited or was killed by a signal (then exitCode stays null).
+  let gone = false;
+  const exited = new Promise<void>((resolve) =>
+    proc.once('exit', () => {
+      gone = true;
+      resolve();
+    }),
+  );
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let url = '';
   let info: Record<string, unknown> = {};
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`${options.name} exited with ${proc.exitCode}:\n${stderr.slice(-2000)}\n${stdout.slice(-2000)}`);
+    if (gone) throw new Error(`${options.name} exited with ${proc.exitCode ?? proc.signalCode}:\n${stderr.slice(-2000)}\n${stdout.slice(-2000)}`);
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
       throw new Error(`${options.name} did not become ready:\n${stderr.slice(-2000)}`);
@@ -104,7 +111,7 @@ export async function startChild(options: StartOptions): Promise<Child> {
     info,
     stderr: () => stderr,
     stop: async () => {
-      if (proc.exitCode !== null) return;
+      if (gone || proc.exitCode !== null || proc.signalCode !== null) return;
       proc.kill('SIGTERM');
       const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
       await exited;
