@@ -1,7 +1,8 @@
 // Bench emulator process: the seeded emulator, rate limits OFF by default (the bench sends thousands of requests a second
 // to one workspace; Bird's 50 GET/s would turn the latency run into a 429 test) or ON at Bird's 50 GET/s and 500 POST/s
 // per workspace with BENCH_RATE_LIMITS=bird (the burst scenario). BENCH_COUNT=1 keeps the request log and opens a
-// control port (BENCH_CONTROL_PORT) answering GET /requests (the log since the last reset) and POST /reset.
+// control port (BENCH_CONTROL_PORT) answering GET /requests (the log since the last reset), POST /reset and
+// POST /latency?ms=N (every answer waits N ms first, a round trip to Bird).
 import { createServer } from 'node:http';
 import { startEmulator } from '../src/emulator/server.ts';
 
@@ -15,6 +16,12 @@ if (counting) {
   const control = createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/reset') {
       emulator.resetRequests();
+      res.writeHead(204).end();
+      return;
+    }
+    const latency = /^\/latency\?ms=(\d+)$/.exec(req.url ?? '');
+    if (req.method === 'POST' && latency) {
+      emulator.setLatency(Number(latency[1]));
       res.writeHead(204).end();
       return;
     }

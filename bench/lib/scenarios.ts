@@ -14,12 +14,15 @@ export interface LoggedCall {
 export interface Control {
   reset(): Promise<void>;
   read(): Promise<LoggedCall[]>;
+  /** Every emulator answer waits this long first (0: none). */
+  latency(ms: number): Promise<void>;
 }
 
 export function controlOf(controlUrl: string): Control {
   return {
     reset: async () => void (await fetch(`${controlUrl}/reset`, { method: 'POST' })).arrayBuffer(),
     read: async () => (await (await fetch(`${controlUrl}/requests`)).json()) as LoggedCall[],
+    latency: async (ms) => void (await fetch(`${controlUrl}/latency?ms=${ms}`, { method: 'POST' })).arrayBuffer(),
   };
 }
 
@@ -198,17 +201,36 @@ export interface CoalescedResult {
   loopP50Ms: number;
   loopP99Ms: number;
   seconds: number;
+  /** What every emulator answer waited (a round trip to Bird): "in flight together" needs the call to take time. */
+  latencyMs: number;
 }
 
 /**
- * `clients` identical queries (one distinct GET each) in flight together, against the emulator without limits: first
- * in waves sent at the same moment over `clients` open connections, then closed loop for `seconds`. Calls per query
- * come from the emulator's log.
+ * The emulator answers in well under a millisecond, faster than our server reads a wave of 100 requests off its
+ * sockets, so without it the wave's last requests arrive after the first call has returned and start a call of their
+ * own: not "identical queries in flight at the same moment". 20 ms is a short round trip to api.bird.com.
  */
-export async function runCoalesced(options: { oursUrl: string; control: Control; request: GraphQLBody; clients: number; waves: number; seconds: number }): Promise<CoalescedResult> {
+export const COALESCED_LATENCY_MS = 20;
+
+/**
+ * `clients` identical queries (one distinct GET each) in flight together, against the emulator without limits: first
+ * in waves sent at the same moment over `clients` open connections, then closed loop for `seconds`, every emulator
+ * answer delayed by `latencyMs` (COALESCED_LATENCY_MS). Calls per query come from the emulator's log.
+ */
+export async function runCoalesced(options: {
+  oursUrl: string;
+  control: Control;
+  request: GraphQLBody;
+  clients: number;
+  waves: number;
+  seconds: number;
+  latencyMs?: number;
+}): Promise<CoalescedResult> {
   const { control, clients } = options;
+  const latencyMs = options.latencyMs ?? COALESCED_LATENCY_MS;
   const body = JSON.stringify(options.request);
   const pool = new Pool(options.oursUrl, { connections: clients, pipelining: 1 });
+  await control.latency(latencyMs);
   try {
     await warmPool(pool, clients);
     let waveCalls = 0;
@@ -251,8 +273,10 @@ export async function runCoalesced(options: { oursUrl: string; control: Control;
       loopP50Ms: percentile(sorted, 50) / 1000,
       loopP99Ms: percentile(sorted, 99) / 1000,
       seconds: elapsed,
+      latencyMs,
     };
   } finally {
+    await control.latency(0);
     await pool.close();
   }
 }
@@ -260,7 +284,7 @@ export async function runCoalesced(options: { oursUrl: string; control: Control;
 export function coalescedReport(r: CoalescedResult): string[] {
   const perQuery = (calls: number, queries: number) => (queries > 0 ? (calls / queries).toFixed(4) : 'n/a');
   return [
-    `## Coalesced: ${r.clients} clients × the same \`message\` query (1 distinct GET; emulator limits off, pacing off)`,
+    `## Coalesced: ${r.clients} clients × the same \`message\` query (1 distinct GET; emulator limits off, pacing off, every emulator answer after ${r.latencyMs} ms)`,
     '',
     '| Load | queries | errors | upstream calls | calls per query | optimum | req/s | p50 ms | p99 ms |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -45,6 +45,8 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Largest file a presigned upload accepts (default 100 MiB, Bird's documented limit); tests lower it. */
   maxUploadBytes?: number;
+  /** Default 0: every answer waits this long first, as a network round trip to api.bird.com would (the bench's coalesced scenario). */
+  latencyMs?: number;
   /** Default true: append every request to `requests`. Long benchmark or demo runs turn it off so the log cannot grow without bound. */
   recordRequests?: boolean;
   /**
@@ -95,6 +97,8 @@ export interface Emulator {
   objectStore: { url: string; requests: ObjectStoreLogEntry[] };
   /** Empties both request logs. */
   resetRequests(): void;
+  /** Changes `latencyMs` for the requests that arrive from now on. */
+  setLatency(ms: number): void;
   /** Replaces the fault script. */
   setFaults(script: FaultScript): void;
   clearFaults(): void;
@@ -344,6 +348,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     options.rateLimits === false ? undefined : new RateLimiter(options.rateLimits ?? { getPerSecond: 50, postPerSecond: 500 }, now);
   const requests: RequestLogEntry[] = [];
   const record = options.recordRequests !== false;
+  let latencyMs = options.latencyMs ?? 0;
   const timers = new Set<NodeJS.Timeout>();
   const wakers = new Set<() => void>();
   let closed = false;
@@ -474,8 +479,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const fault = faults.next(entry.route);
     const plan = fault === undefined ? undefined : planOf(fault);
-    if (plan && plan.delayMs > 0) {
-      await sleep(plan.delayMs);
+    const wait = latencyMs + (plan?.delayMs ?? 0);
+    if (wait > 0) {
+      await sleep(wait);
       if (closed || res.destroyed) return;
     }
     if (plan?.reset) {
@@ -534,6 +540,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resetRequests: () => {
       requests.length = 0;
       objectRequests.length = 0;
+    },
+    setLatency: (ms) => {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`latency must be a non-negative number of ms, not ${ms}`);
+      latencyMs = ms;
     },
     setFaults: (script) => faults.set(script),
     clearFaults: () => faults.set(undefined),
