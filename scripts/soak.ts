@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const stopAll = () => Promise.all(children.splice(0).map((child) => child.stop()));
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   try {
-    buildOurs();
+    await buildOurs();
     const emulator = await startChild({ name: 'emulator', script: 'bench/emulator.ts', env: {}, ready: { kind: 'line' } });
     children.push(emulator);
     const port = await freePort();

@@ -1,4 +1,5 @@
 // Process entry: load config, start the emulator first in demo mode, create the client and app, listen (HTTP and graphql-ws), register demo webhooks, drain on SIGTERM.
+import { setFlagsFromString } from 'node:v8';
 import { DEFAULT_QUERY, GRAPHQL_PATH, createApp, metricsHandler } from './app.ts';
 import { createBirdClient } from './bird/client.ts';
 import { type Config, birdClientOptions, loadConfig } from './config.ts';
@@ -114,6 +115,12 @@ async function main(): Promise<void> {
     console.error((error as Error).message);
     process.exitCode = 1;
     return;
+  }
+  if (config.production) {
+    // V8 grows the old generation to several times its live size before collecting it: RSS under sustained load
+    // climbed past 400 MiB. Growing it by 30 % at a time keeps it near 160 MiB (bench: RSS section), with no hard heap
+    // limit. Set here, so `npm start`, `node dist/server.mjs` and the container image all run alike.
+    setFlagsFromString('--heap-growing-percent=30');
   }
 
   let emulator: Emulator | null = null;

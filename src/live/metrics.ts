@@ -1,4 +1,4 @@
-// Prometheus metrics of live updates: webhook deliveries by outcome and event kind, open subscriptions by transport, events sent to subscribers.
+// Live-update metrics: webhook deliveries by outcome and kind, open subscriptions by root field, events sent.
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** Every answer the receiver gives, as a bounded label. */

@@ -160,11 +160,19 @@ describe('the server Deployment', () => {
     expect(selects(budget.spec.selector.matchLabels, deployment.spec.template.metadata.labels)).toBe(true);
   });
 
+  it('serves /metrics on a port of its own, where a scraper reaching the pod by IP is not refused by the Host check', () => {
+    expect(configMap.data.METRICS_PORT).toBe('9464');
+    expect((deployment.spec.template.metadata as { annotations?: Record<string, string> }).annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': configMap.data.METRICS_PORT });
+  });
+
   it('probes /health for liveness (and start-up) and /ready for readiness, on the server port', () => {
     expect(server.livenessProbe?.httpGet).toMatchObject({ path: '/health', port: 'http' });
     expect(server.startupProbe?.httpGet).toMatchObject({ path: '/health', port: 'http' });
     expect(server.readinessProbe?.httpGet).toMatchObject({ path: '/ready', port: 'http' });
-    expect(server.ports).toEqual([{ name: 'http', containerPort: 4000, protocol: 'TCP' }]);
+    expect(server.ports).toEqual([
+      { name: 'http', containerPort: 4000, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9464, protocol: 'TCP' },
+    ]);
     expect(configMap.data.PORT).toBe('4000');
     // The probes name the Service host, which ALLOWED_HOSTS admits (a kubelet would otherwise send the pod IP).
     for (const probe of [server.livenessProbe, server.readinessProbe, server.startupProbe]) {
@@ -268,6 +276,7 @@ describe('the server configuration in the manifests', () => {
     expect(config.media.linkSecret).toBe(filled.MEDIA_LINK_SECRET);
     expect(config.bird.accessKey).toBe(filled.BIRD_ACCESS_KEY);
     expect(config.shutdownTimeoutMs).toBe(20_000);
+    expect(config.metricsPort).toBe(9464);
   });
 
   it('unfilled, refuses to boot and names every placeholder the server validates', () => {
