@@ -354,6 +354,22 @@ function plainJsonOnly(_key: string, value: unknown): unknown {
 }
 
 /**
+ * The variables' JSON, refusing (throwing) anything JSON.parse could not have produced. Variables of strings, numbers,
+ * booleans and nulls only (the common case) are plain JSON as they are, so they skip the replacer, which makes
+ * JSON.stringify call back into JavaScript for every value.
+ */
+function variablesKey(variables: Record<string, unknown>): string {
+  for (const name in variables) {
+    const value = variables[name];
+    if (value !== null && typeof value === 'object') return JSON.stringify(variables, plainJsonOnly);
+    if (typeof value === 'bigint') return JSON.stringify(variables, plainJsonOnly); // throws, as it must
+  }
+  return Object.getPrototypeOf(variables) === Object.prototype || Object.getPrototypeOf(variables) === null
+    ? JSON.stringify(variables)
+    : JSON.stringify(variables, plainJsonOnly);
+}
+
+/**
  * estimateOperation is a pure function of (schema, document, operation name, variables), and yoga hands the same
  * DocumentNode object for every request with the same text (its parse cache), so the estimate is kept per document
  * object and keyed by the operation name and the variables' JSON. Exact: any difference in the variables is a miss.
@@ -369,7 +385,7 @@ export class EstimateCache {
   ): OperationEstimate | undefined {
     let key: string | undefined;
     try {
-      key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {}, plainJsonOnly)}`;
+      key = `${operationName ?? ''}\u0000${variablesKey(variables ?? {})}`;
     } catch {
       key = undefined; // not plain JSON (an upload's File, a BigInt, a cycle): computed afresh, never cached
     }
