@@ -195,6 +195,28 @@ function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQL
   return total;
 }
 
+/** One request's coerced variables, by its raw variables object: the estimate coerces them, execution reuses them. */
+const coercions = new WeakMap<object, { schema: GraphQLSchema; operation: OperationDefinitionNode; result: ReturnType<typeof getVariableValues> }>();
+
+/**
+ * graphql-js's getVariableValues, computed once per (raw variables object, schema, operation): the estimate and
+ * compiled execution (src/jit.ts) of the same request share it. Nothing is shared across requests (each request has
+ * its own variables object), so no request sees values another one coerced.
+ */
+export function coerceVariables(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  raw: Record<string, unknown>,
+  /** Keep the result for a later step of the same request (the estimate does; execution, the last step, does not). */
+  remember = false,
+): ReturnType<typeof getVariableValues> {
+  const known = coercions.get(raw);
+  if (known !== undefined && known.schema === schema && known.operation === operation) return known.result;
+  const result = getVariableValues(schema, operation.variableDefinitions ?? [], raw);
+  if (remember) coercions.set(raw, { schema, operation, result });
+  return result;
+}
+
 export type OperationEstimate =
   | { cost: number; upstreamCalls: number; uploads: number; uploadBytes: number }
   /** An argument the schema maps (a global ID) is malformed: Pothos cannot price the operation, so it does not run. */
@@ -215,7 +237,7 @@ export function estimateOperation(
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((op) => op.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return undefined;
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  const coerced = coerceVariables(schema, operation, rawVariables ?? {}, true);
   if (coerced.errors) return { invalidVariables: coerced.errors };
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
