@@ -300,9 +300,14 @@ function useNestingLimit({ limits, exposeLimits }: LimitsOptions): Plugin {
     createGraphQLError(exposeLimits ? `The ${what} nests deeper than ${limits.maxNesting} levels.` : `The ${what} is nested too deeply.`, {
       extensions: { code: LIMIT_ERROR_CODES.nesting, http: { status: 400 }, ...(exposeLimits ? { limit: { maxNesting: limits.maxNesting } } : {}) },
     });
+  // The last document that passed: clients repeat their documents, and comparing text is cheaper than scanning it.
+  let lastPassed: string | undefined;
   return {
     onParams({ params }) {
-      if (typeof params.query === 'string' && documentNestsDeeperThan(params.query, limits.maxNesting)) throw refuse('document');
+      if (typeof params.query === 'string' && params.query !== lastPassed) {
+        if (documentNestsDeeperThan(params.query, limits.maxNesting)) throw refuse('document');
+        lastPassed = params.query;
+      }
       if (valueNestsDeeperThan(params.variables, limits.maxNesting)) throw refuse('variables value');
       if (valueNestsDeeperThan(params.extensions, limits.maxNesting)) throw refuse('extensions value');
     },
