@@ -8,7 +8,8 @@
 // execution, the Bird client, GC, logging, metrics); the emulator and the load generator run outside valgrind.
 // Columns: every thread; the main thread; the main thread less its garbage collections (Heap::CollectGarbage,
 // inclusive), the steadiest figure for a before/after: whole major collections falling in or out of the window move
-// the other two by several percent between identical runs.
+// the other two by several percent between identical runs. KEEP_CALLGRIND=1 keeps the dumps (one file per thread) for
+// callgrind_annotate.
 // `--target hello` measures bare yoga `{ hello }` (bench/hello.ts) the same way, `--target emulator` the emulator
 // answering each operation's floor calls: what the ratios of `npm run bench` are made of.
 import { execFileSync } from 'node:child_process';
@@ -149,7 +150,8 @@ try {
   if (measured !== emulator) await measured.stop();
   await emulator.stop();
   await pool.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.KEEP_CALLGRIND) process.stderr.write(`callgrind dumps kept in ${dir}\n`);
+  else rmSync(dir, { recursive: true, force: true });
 }
 const tag = label ? ` (${label})` : '';
 console.log(`| operation | ${target} instructions/request${tag} | main thread | main thread less GC${tag} |\n|---|---|---|---|`);
