@@ -6,6 +6,10 @@
 // up), then its counters are zeroed, `count` more requests are sent and the counters dumped: instructions ÷ count (a
 // fifth of both for the page of 50). Everything the server process executes is counted (HTTP parsing, yoga,
 // execution, the Bird client, GC, logging, metrics); the emulator and the load generator run outside valgrind.
+// Columns: every thread; the main thread; the main thread less its garbage collections (Heap::CollectGarbage,
+// inclusive), the steadiest figure for a before/after: whole major collections falling in or out of the window move
+// the other two by several percent between identical runs. KEEP_CALLGRIND=1 keeps the dumps (one file per thread) for
+// callgrind_annotate.
 // `--target hello` measures bare yoga `{ hello }` (bench/hello.ts) the same way, `--target emulator` the emulator
 // answering each operation's floor calls: what the ratios of `npm run bench` are made of.
 import { execFileSync } from 'node:child_process';
@@ -35,7 +39,9 @@ const nodeArgs = JSON.parse(option('node-args', '[]')) as string[];
 const wanted = argv.filter((a) => !a.startsWith('--'));
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-callgrind-'));
-const callgrind = ['valgrind', '--tool=callgrind', '--smc-check=all-non-file', '--dump-instr=no', `--callgrind-out-file=${dir}/cg.out`];
+// One dump file per thread: the main thread's count, less its garbage collections, is what a change to per-request
+// work moves; GC (whose timing shifts by whole major collections between runs) and helper threads are reported apart.
+const callgrind = ['valgrind', '--tool=callgrind', '--smc-check=all-non-file', '--dump-instr=no', '--separate-threads=yes', `--callgrind-out-file=${dir}/cg.out`];
 if (target === 'ours' && !bundle) await buildOurs();
 const emulator = await startChild({ name: 'emulator', script: 'bench/emulator.ts', env: { HOST: '127.0.0.1' }, ready: { kind: 'line' }, ...(target === 'emulator' ? { wrapper: callgrind, timeoutMs: 1_800_000 } : {}) });
 const pool = new Pool(emulator.url);
@@ -76,14 +82,35 @@ const measured =
 // vgdb finds the process through files named after $USER and $HOST: every measured child gets HOST=127.0.0.1.
 const control = (command: '-z' | '-d') =>
   execFileSync('callgrind_control', [command, String(measured.proc.pid)], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, HOST: '127.0.0.1' } });
-/** The newest dump's total instruction count. */
-function lastDump(): number {
-  const dumps = readdirSync(dir).filter((f) => /^cg\.out\.\d+$/.test(f)).sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop()));
-  const text = readFileSync(join(dir, dumps.at(-1)!), 'utf8');
+/** V8's main-thread collections (scavenges and mark-compacts both enter here). */
+const MAIN_THREAD_GC = /^v8::internal::Heap::CollectGarbage\([^)]*\)$/;
+interface Counts {
+  total: number;
+  main: number;
+  mainGc: number;
+}
+const totalOf = (file: string) => {
+  const text = readFileSync(file, 'utf8');
   return Number(/^totals: (\d+)/m.exec(text)?.[1] ?? /^summary: (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+};
+/** The newest dump's instructions: every thread, the main thread, and the main thread's inclusive GC. */
+function lastDump(): Counts {
+  const files = readdirSync(dir).filter((f) => /^cg\.out\.\d+-\d+$/.test(f));
+  const part = Math.max(...files.map((f) => Number(/\.(\d+)-/.exec(f)![1])));
+  const threads = files.filter((f) => Number(/\.(\d+)-/.exec(f)![1]) === part).sort();
+  const main = join(dir, threads[0]!); // thread 01: the one that runs JavaScript
+  const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', main], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  let mainGc = 0;
+  for (const line of annotated.split('\n')) {
+    // `  12,341,066 ( 9.00%)  ???:v8::internal::Heap::CollectGarbage(…) [/path/to/node]` (recursion levels end in 'N).
+    const match = /^\s*([\d,]+) \([^)]*\)\s+\?\?\?:(.*) \[[^\]]*\]$/.exec(line);
+    if (match && MAIN_THREAD_GC.test(match[2]!)) mainGc += Number(match[1]!.replaceAll(',', ''));
+  }
+  return { total: threads.reduce((sum, f) => sum + totalOf(join(dir, f)), 0), main: totalOf(main), mainGc };
 }
 
-const rows: { key: string; perRequest: number }[] = [];
+const fmt = (value: number) => Math.round(value).toLocaleString('en');
+const rows: { key: string; perRequest: number; main: number; mainGc: number }[] = [];
 const client = new Client(measured.url, { pipelining: 1 });
 const check = (body: string) => {
   if (body.includes('"errors"')) throw new Error(body.slice(0, 300));
@@ -109,9 +136,11 @@ try {
     control('-z');
     for (let i = 0; i < count / scale; i++) await task();
     control('-d');
-    const perRequest = lastDump() / (count / scale);
-    rows.push({ key, perRequest });
-    process.stderr.write(`${key}: ${Math.round(perRequest).toLocaleString('en')} instructions/request\n`);
+    const counts = lastDump();
+    const n = count / scale;
+    const row = { key, perRequest: counts.total / n, main: counts.main / n, mainGc: counts.mainGc / n };
+    rows.push(row);
+    process.stderr.write(`${key}: ${fmt(row.perRequest)} instructions/request (main thread ${fmt(row.main)}, of which GC ${fmt(row.mainGc)})\n`);
   }
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n--- ${measured.name} stderr, tail ---\n${measured.stderr().slice(-3000)}\n`);
@@ -121,7 +150,9 @@ try {
   if (measured !== emulator) await measured.stop();
   await emulator.stop();
   await pool.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.KEEP_CALLGRIND) process.stderr.write(`callgrind dumps kept in ${dir}\n`);
+  else rmSync(dir, { recursive: true, force: true });
 }
-console.log(`| operation | ${target} instructions/request${label ? ` (${label})` : ''} |\n|---|---|`);
-for (const row of rows) console.log(`| ${row.key} | ${Math.round(row.perRequest).toLocaleString('en')} |`);
+const tag = label ? ` (${label})` : '';
+console.log(`| operation | ${target} instructions/request${tag} | main thread | main thread less GC${tag} |\n|---|---|---|---|`);
+for (const row of rows) console.log(`| ${row.key} | ${fmt(row.perRequest)} | ${fmt(row.main)} | ${fmt(row.main - row.mainGc)} |`);

@@ -119,15 +119,17 @@ function memoizedGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
 export function createApp({ config, bird, schema, logger, graphiql, spanExporter }: CreateAppOptions): App {
   const serverKey: Credential | null = config.bird.accessKey === null ? null : { scheme: 'AccessKey', token: config.bird.accessKey };
   const mediaOrigin = new URL(config.bird.mediaUrl).origin;
-  const requestIds = new WeakMap<Request, string>();
-  const idOf = (request: Request): string => {
-    let id = requestIds.get(request);
-    if (id === undefined) {
-      id = requestIdOf(request);
-      requestIds.set(request, id);
+  // Per request: its id, and (from onRequest's parsed URL) whether it is for GRAPHQL_PATH.
+  const requests = new WeakMap<Request, { id: string; graphqlPath?: boolean }>();
+  const stateOf = (request: Request) => {
+    let state = requests.get(request);
+    if (state === undefined) {
+      state = { id: requestIdOf(request) };
+      requests.set(request, state);
     }
-    return id;
+    return state;
   };
+  const idOf = (request: Request): string => stateOf(request).id;
 
   const log = logger ?? yogaLogger(createLogger({ level: config.logLevel, format: config.logFormat }));
   const observability = createObservability({ config, logger: log, graphqlPath: GRAPHQL_PATH, requestIdOf: idOf, ...(spanExporter ? { spanExporter } : {}) });
@@ -149,14 +151,16 @@ export function createApp({ config, bird, schema, logger, graphiql, spanExporter
   // Request ids on every response (GraphQL, GraphiQL, /health, errors) and the JSON liveness route.
   const httpPlugin: Plugin = {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      idOf(request);
+      stateOf(request).graphqlPath = url.pathname === GRAPHQL_PATH;
       if (url.pathname === HEALTH_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
         endResponse(fetchAPI.Response.json({ status: 'ok' }, { headers: { 'cache-control': 'no-store' } }));
       }
     },
     onResponse({ request, response }) {
-      response.headers.set(REQUEST_ID_HEADER, idOf(request));
-      if (new URL(request.url).pathname === GRAPHQL_PATH) {
+      const state = stateOf(request);
+      response.headers.set(REQUEST_ID_HEADER, state.id);
+      // Answered before this plugin's onRequest (yoga's own routes): the URL is parsed here.
+      if (state.graphqlPath ?? new URL(request.url).pathname === GRAPHQL_PATH) {
         // Answers carry the caller's own data (their credential's view of Bird): no cache may keep or share them, and
         // the CORS headers differ by Origin.
         response.headers.set('cache-control', 'no-store');

@@ -112,15 +112,17 @@ const BUDGET_MESSAGE =
  * they did must stay visible.
  */
 export function useCallBudgetOutcome(): Plugin {
+  // The same hooks for every query (they read only their payload): made once.
+  const queryHooks: ReturnType<NonNullable<Plugin['onExecute']>> = {
+    onExecuteDone({ result, setResult }) {
+      if (isAsyncIterable(result) || !result.errors?.some(isBudgetError)) return;
+      setResult({ data: null, errors: [publicError('UPSTREAM_BUDGET_EXCEEDED', BUDGET_MESSAGE)] });
+    },
+  };
   return {
     onExecute({ args }) {
       if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return;
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (isAsyncIterable(result) || !result.errors?.some(isBudgetError)) return;
-          setResult({ data: null, errors: [publicError('UPSTREAM_BUDGET_EXCEEDED', BUDGET_MESSAGE)] });
-        },
-      };
+      return queryHooks;
     },
   };
 }

@@ -34,7 +34,6 @@ import {
   type VariableDefinitionNode,
   TypeInfo,
   getNullableType,
-  getVariableValues,
   isListType,
   isScalarType,
   lexicographicSortSchema,
@@ -54,6 +53,7 @@ import {
   type DefinitionNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { coerceVariables } from './limits.ts';
 import { isTracedExecution } from './observability/inline-trace.ts';
 
 /** How one (document, operation) executes: compiled, or on graphql-js and why (for tests and the bench). */
@@ -424,7 +424,7 @@ export function useCompiledExecution(options: CompiledExecutionOptions = {}): Pl
     const raw = (args.variableValues ?? {}) as Record<string, unknown>;
     let variables = raw;
     if (plan.coercion === 'graphql-js') {
-      const coerced = getVariableValues(args.schema, plan.operation.variableDefinitions ?? [], raw);
+      const coerced = coerceVariables(args.schema, plan.operation, raw);
       if (coerced.errors) return fallback(args);
       variables = coerced.coerced;
     }

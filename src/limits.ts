@@ -195,6 +195,28 @@ function walkSelection(walk: Walk, selectionSet: SelectionSetNode, type: GraphQL
   return total;
 }
 
+/** One request's coerced variables, by its raw variables object: the estimate coerces them, execution reuses them. */
+const coercions = new WeakMap<object, { schema: GraphQLSchema; operation: OperationDefinitionNode; result: ReturnType<typeof getVariableValues> }>();
+
+/**
+ * graphql-js's getVariableValues, computed once per (raw variables object, schema, operation): the estimate and
+ * compiled execution (src/jit.ts) of the same request share it. Nothing is shared across requests (each request has
+ * its own variables object), so no request sees values another one coerced.
+ */
+export function coerceVariables(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  raw: Record<string, unknown>,
+  /** Keep the result for a later step of the same request (the estimate does; execution, the last step, does not). */
+  remember = false,
+): ReturnType<typeof getVariableValues> {
+  const known = coercions.get(raw);
+  if (known !== undefined && known.schema === schema && known.operation === operation) return known.result;
+  const result = getVariableValues(schema, operation.variableDefinitions ?? [], raw);
+  if (remember) coercions.set(raw, { schema, operation, result });
+  return result;
+}
+
 export type OperationEstimate =
   | { cost: number; upstreamCalls: number; uploads: number; uploadBytes: number }
   /** An argument the schema maps (a global ID) is malformed: Pothos cannot price the operation, so it does not run. */
@@ -215,7 +237,7 @@ export function estimateOperation(
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((op) => op.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return undefined;
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  const coerced = coerceVariables(schema, operation, rawVariables ?? {}, true);
   if (coerced.errors) return { invalidVariables: coerced.errors };
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
@@ -278,9 +300,14 @@ function useNestingLimit({ limits, exposeLimits }: LimitsOptions): Plugin {
     createGraphQLError(exposeLimits ? `The ${what} nests deeper than ${limits.maxNesting} levels.` : `The ${what} is nested too deeply.`, {
       extensions: { code: LIMIT_ERROR_CODES.nesting, http: { status: 400 }, ...(exposeLimits ? { limit: { maxNesting: limits.maxNesting } } : {}) },
     });
+  // The last document that passed: clients repeat their documents, and comparing text is cheaper than scanning it.
+  let lastPassed: string | undefined;
   return {
     onParams({ params }) {
-      if (typeof params.query === 'string' && documentNestsDeeperThan(params.query, limits.maxNesting)) throw refuse('document');
+      if (typeof params.query === 'string' && params.query !== lastPassed) {
+        if (documentNestsDeeperThan(params.query, limits.maxNesting)) throw refuse('document');
+        lastPassed = params.query;
+      }
       if (valueNestsDeeperThan(params.variables, limits.maxNesting)) throw refuse('variables value');
       if (valueNestsDeeperThan(params.extensions, limits.maxNesting)) throw refuse('extensions value');
     },
@@ -354,6 +381,22 @@ function plainJsonOnly(_key: string, value: unknown): unknown {
 }
 
 /**
+ * The variables' JSON, refusing (throwing) anything JSON.parse could not have produced. Variables of strings, numbers,
+ * booleans and nulls only (the common case) are plain JSON as they are, so they skip the replacer, which makes
+ * JSON.stringify call back into JavaScript for every value.
+ */
+function variablesKey(variables: Record<string, unknown>): string {
+  for (const name in variables) {
+    const value = variables[name];
+    if (value !== null && typeof value === 'object') return JSON.stringify(variables, plainJsonOnly);
+    if (typeof value === 'bigint') return JSON.stringify(variables, plainJsonOnly); // throws, as it must
+  }
+  return Object.getPrototypeOf(variables) === Object.prototype || Object.getPrototypeOf(variables) === null
+    ? JSON.stringify(variables)
+    : JSON.stringify(variables, plainJsonOnly);
+}
+
+/**
  * estimateOperation is a pure function of (schema, document, operation name, variables), and yoga hands the same
  * DocumentNode object for every request with the same text (its parse cache), so the estimate is kept per document
  * object and keyed by the operation name and the variables' JSON. Exact: any difference in the variables is a miss.
@@ -369,7 +412,7 @@ export class EstimateCache {
   ): OperationEstimate | undefined {
     let key: string | undefined;
     try {
-      key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {}, plainJsonOnly)}`;
+      key = `${operationName ?? ''}\u0000${variablesKey(variables ?? {})}`;
     } catch {
       key = undefined; // not plain JSON (an upload's File, a BigInt, a cycle): computed afresh, never cached
     }

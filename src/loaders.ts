@@ -49,6 +49,8 @@ function settle<T>(error: unknown): T | null | Error {
 
 /** Runs `task` for every item with at most `limit` in flight; results in item order, never rejecting. */
 export async function mapBounded<I, O>(items: readonly I[], limit: number, task: (item: I) => Promise<O>): Promise<O[]> {
+  // A batch of one (a single message or contact by id) needs no workers.
+  if (items.length === 1 && limit >= 1) return [await task(items[0] as I)];
   const results = new Array<O>(items.length);
   let next = 0;
   const worker = async () => {

@@ -35,11 +35,17 @@ const ANY_HOST_PATHS = new Set(['/health', '/ready']);
  * browser sends one); in-process calls (yoga.fetch) have none.
  */
 export function useHostCheck(allowed: readonly string[] | null): Plugin {
+  // The Host header of the last request that passed: nearly every request repeats it, and the answer cannot change.
+  let lastAllowed: string | undefined;
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (allowed === null || ANY_HOST_PATHS.has(url.pathname)) return;
       const host = request.headers.get('host');
-      if (host === null || isAllowedHost(allowed, host)) return;
+      if (host === null || host === lastAllowed) return;
+      if (isAllowedHost(allowed, host)) {
+        lastAllowed = host;
+        return;
+      }
       endResponse(
         errorResponse(fetchAPI, 421, 'This server does not answer for that host name: add it to ALLOWED_HOSTS (or set PUBLIC_URL) if it is yours.', {}, { connection: 'close' }),
       );

@@ -42,48 +42,75 @@ export type BirdHandle = {
   readonly callCount: number;
 };
 
-export function bindBird(client: BirdClient, options: BindOptions): BirdHandle {
-  const { missingCredential, maxCalls = Number.POSITIVE_INFINITY, maxInFlight = DEFAULT_MAX_IN_FLIGHT_PER_REQUEST, ...call } = options;
-  const { credential } = call;
-  let made = 0;
-  let requestSlots: FairShare | undefined;
-  const withCredential = (name: string): CallOptions => {
-    if (credential === null) throw missingCredential();
-    if (made >= maxCalls) {
+/** The endpoint methods a handle forwards (all of BirdClient's but `close`; the compiler checks none is missing). */
+const METHODS = Object.keys({
+  listWorkspaces: 0,
+  getWorkspace: 0,
+  listChannels: 0,
+  getChannel: 0,
+  getChannelContactInformation: 0,
+  sendMessage: 0,
+  sendBatch: 0,
+  listChannelMessages: 0,
+  listWorkspaceMessages: 0,
+  getMessage: 0,
+  listInteractions: 0,
+  createPresignedUpload: 0,
+  uploadFile: 0,
+  downloadMedia: 0,
+  listContacts: 0,
+  getContact: 0,
+  searchContacts: 0,
+  listContactIdentifiers: 0,
+} satisfies Record<Exclude<keyof BirdClient, 'close'>, 0>) as Exclude<keyof BirdClient, 'close'>[];
+
+/**
+ * One per request, so its methods live on the prototype (made once, below) rather than as ~20 closures per request.
+ * Each method is async: a refusal (no credential, budget spent) is a rejection, never a synchronous throw.
+ */
+class BoundHandle {
+  #made = 0;
+  #options: CallOptions | undefined;
+  constructor(
+    readonly client: BirdClient,
+    readonly call: BoundCall,
+    readonly missingCredential: () => Error,
+    readonly maxCalls: number,
+    readonly maxInFlight: number,
+  ) {}
+
+  get callCount(): number {
+    return this.#made;
+  }
+
+  /** The call options of the next call, counted against the budget; one object per request (calls only read it). */
+  withCredential(name: string): CallOptions {
+    const { credential } = this.call;
+    if (credential === null) throw this.missingCredential();
+    if (this.#made >= this.maxCalls) {
       throw new BirdError({
         code: 'CALL_BUDGET_EXCEEDED',
-        message: `${name}: this request already made its ${maxCalls} calls to Bird`,
+        message: `${name}: this request already made its ${this.maxCalls} calls to Bird`,
         method: 'CALL',
         route: name,
         attempts: 0,
       });
     }
-    made++;
-    requestSlots ??= new FairShare(maxInFlight);
-    return { ...call, credential, requestSlots };
-  };
-  return {
-    call,
-    get callCount() {
-      return made;
+    this.#made++;
+    return (this.#options ??= { ...this.call, credential, requestSlots: new FairShare(this.maxInFlight) });
+  }
+}
+for (const name of METHODS) {
+  Object.defineProperty(BoundHandle.prototype, name, {
+    value: async function (this: BoundHandle, params: never) {
+      return (this.client[name] as (params: never, call: CallOptions) => unknown)(params, this.withCredential(name));
     },
-    listWorkspaces: async (params) => client.listWorkspaces(params, withCredential('listWorkspaces')),
-    getWorkspace: async (params) => client.getWorkspace(params, withCredential('getWorkspace')),
-    listChannels: async (params) => client.listChannels(params, withCredential('listChannels')),
-    getChannel: async (params) => client.getChannel(params, withCredential('getChannel')),
-    getChannelContactInformation: async (params) => client.getChannelContactInformation(params, withCredential('getChannelContactInformation')),
-    sendMessage: async (params) => client.sendMessage(params, withCredential('sendMessage')),
-    sendBatch: async (params) => client.sendBatch(params, withCredential('sendBatch')),
-    listChannelMessages: async (params) => client.listChannelMessages(params, withCredential('listChannelMessages')),
-    listWorkspaceMessages: async (params) => client.listWorkspaceMessages(params, withCredential('listWorkspaceMessages')),
-    getMessage: async (params) => client.getMessage(params, withCredential('getMessage')),
-    listInteractions: async (params) => client.listInteractions(params, withCredential('listInteractions')),
-    createPresignedUpload: async (params) => client.createPresignedUpload(params, withCredential('createPresignedUpload')),
-    uploadFile: async (params) => client.uploadFile(params, withCredential('uploadFile')),
-    downloadMedia: async (params) => client.downloadMedia(params, withCredential('downloadMedia')),
-    listContacts: async (params) => client.listContacts(params, withCredential('listContacts')),
-    getContact: async (params) => client.getContact(params, withCredential('getContact')),
-    searchContacts: async (params) => client.searchContacts(params, withCredential('searchContacts')),
-    listContactIdentifiers: async (params) => client.listContactIdentifiers(params, withCredential('listContactIdentifiers')),
-  };
+    writable: true,
+    configurable: true,
+  });
+}
+
+export function bindBird(client: BirdClient, options: BindOptions): BirdHandle {
+  const { missingCredential, maxCalls = Number.POSITIVE_INFINITY, maxInFlight = DEFAULT_MAX_IN_FLIGHT_PER_REQUEST, ...call } = options;
+  return new BoundHandle(client, call, missingCredential, maxCalls, maxInFlight) as unknown as BirdHandle;
 }

@@ -28,9 +28,21 @@ export function checkedUuid(value: unknown, method: string, route: string, what:
  * with the caller's key. A UUID needs no escaping.
  */
 export function buildPath<T extends string>(method: string, template: T, params: Ids<PathParams<T>>): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) =>
-    checkedUuid((params as Record<string, unknown>)[name], method, template, name),
-  );
+  const parts = templateParts(template);
+  let path = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
+    path += checkedUuid((params as Record<string, unknown>)[name], method, template, name) + (parts[i + 1] as string);
+  }
+  return path;
+}
+
+/** Each template split once into [text, name, text, name, …, text]: a path is built on every call to Bird. */
+const splitTemplates = new Map<string, readonly string[]>();
+function templateParts(template: string): readonly string[] {
+  let parts = splitTemplates.get(template);
+  if (parts === undefined) splitTemplates.set(template, (parts = template.split(/\{(\w+)\}/)));
+  return parts;
 }
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;

@@ -185,6 +185,21 @@ export function discard(body: Readable): void {
   body.destroy();
 }
 
+/** Only a single non-negative integer is a Content-Length undici enforces (it fails a body that differs from it). */
+const CONTENT_LENGTH = /^\d+$/;
+
+/**
+ * readAtMost for a response: when its Content-Length already bounds the body within `limit`, undici's own consumer
+ * reads it (no async iteration of the stream, a promise per chunk; same bytes, same errors); when it declares more,
+ * nothing is read.
+ */
+async function readCapped(response: Dispatcher.ResponseData, limit: number): Promise<Buffer | undefined> {
+  const declared = headerValue(response.headers['content-length']);
+  if (declared === undefined || !CONTENT_LENGTH.test(declared)) return readAtMost(response.body, limit);
+  if (Number(declared) > limit) return undefined;
+  return Buffer.from(await response.body.arrayBuffer());
+}
+
 /** A 2xx whose body is not what the endpoint promises; becomes BAD_RESPONSE (never retried). */
 class UnexpectedResponse extends Error {}
 
@@ -192,7 +207,7 @@ export type Shape<T> = (value: unknown) => value is T;
 
 /** A 2xx JSON body, capped, parsed and checked against the endpoint's shape. */
 export async function readJson<T>(response: Dispatcher.ResponseData, isShape: Shape<T>): Promise<T> {
-  const bytes = await readAtMost(response.body, MAX_JSON_BYTES);
+  const bytes = await readCapped(response, MAX_JSON_BYTES);
   if (bytes === undefined) throw new UnexpectedResponse(`response larger than ${MAX_JSON_BYTES} bytes`);
   let value: unknown;
   try {

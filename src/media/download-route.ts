@@ -37,64 +37,69 @@ const MESSAGES: Record<ErrorCode, string> = {
 
 export function useMediaDownloadRoute(options: MediaDownloadRouteOptions): Plugin {
   const now = options.now ?? Date.now;
+  type OnRequest = NonNullable<Plugin['onRequest']>;
+  const serve = async ({ request, url, endResponse, fetchAPI, serverContext }: Parameters<OnRequest>[0]): Promise<void> => {
+    const error = (status: number, code: ErrorCode, headers: Record<string, string> = {}) =>
+      fetchAPI.Response.json(
+        { error: { code, message: MESSAGES[code] } },
+        { status, headers: { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers } },
+      );
+    if (request.method !== 'GET') {
+      endResponse(error(405, 'METHOD_NOT_ALLOWED', { allow: 'GET' }));
+      return;
+    }
+    const token = url.pathname.slice(MEDIA_ROUTE_PREFIX.length);
+    const nowMs = now();
+    const opened = openMediaLink(options.keys, token, Math.floor(nowMs / 1000));
+    if (!opened.ok) {
+      endResponse(opened.reason === 'expired' ? error(410, 'GONE') : error(404, 'NOT_FOUND'));
+      return;
+    }
+    const { mediaUrl, credential, expiresAt } = opened.claims;
+
+    let media;
+    try {
+      media = await options.bird.downloadMedia(
+        { mediaUrl },
+        { credential, requestId: options.requestIdOf(request), signal: request.signal },
+      );
+    } catch (caught) {
+      endResponse(upstreamError(caught, error));
+      return;
+    }
+
+    const contentType =
+      media.contentType !== undefined && contentTypeProblem(media.contentType) === null ? media.contentType : 'application/octet-stream';
+    const maxAge = Math.max(0, expiresAt - Math.floor(nowMs / 1000));
+    const headers: Record<string, string> = {
+      'content-type': contentType,
+      'cache-control': `private, max-age=${maxAge}`,
+      'x-content-type-options': 'nosniff',
+      'content-disposition': dispositionFor(contentType),
+      // The token is in the path: never send it onwards in a Referer (a PDF viewer may follow links).
+      'referrer-policy': 'no-referrer',
+    };
+    if (media.contentLength !== undefined) headers['content-length'] = String(media.contentLength);
+    // The client aborts the upstream body with the request's signal when the browser goes away. The other way
+    // round, a failed upstream body (a stall past the body timeout, a reset) must end this response too, cut off:
+    // the server adapter pipes a stream without passing its error on, which left the browser waiting forever. So on
+    // node:http the socket is destroyed (the browser sees the body end short of its length); elsewhere (yoga.fetch)
+    // the body goes as a web stream, whose reader gets the error.
+    const nodeResponse = (serverContext as { res?: NodeResponse } | undefined)?.res;
+    if (nodeResponse?.destroy) {
+      media.body.once('error', () => {
+        if (!nodeResponse.writableFinished) nodeResponse.destroy();
+      });
+      endResponse(new fetchAPI.Response(media.body as unknown as BodyInit, { status: 200, headers }));
+    } else {
+      endResponse(new fetchAPI.Response(Readable.toWeb(media.body) as ReadableStream<Uint8Array>, { status: 200, headers }));
+    }
+  };
   return {
-    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
-      if (!url.pathname.startsWith(MEDIA_ROUTE_PREFIX)) return;
-      const error = (status: number, code: ErrorCode, headers: Record<string, string> = {}) =>
-        fetchAPI.Response.json(
-          { error: { code, message: MESSAGES[code] } },
-          { status, headers: { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers } },
-        );
-      if (request.method !== 'GET') {
-        endResponse(error(405, 'METHOD_NOT_ALLOWED', { allow: 'GET' }));
-        return;
-      }
-      const token = url.pathname.slice(MEDIA_ROUTE_PREFIX.length);
-      const nowMs = now();
-      const opened = openMediaLink(options.keys, token, Math.floor(nowMs / 1000));
-      if (!opened.ok) {
-        endResponse(opened.reason === 'expired' ? error(410, 'GONE') : error(404, 'NOT_FOUND'));
-        return;
-      }
-      const { mediaUrl, credential, expiresAt } = opened.claims;
-
-      let media;
-      try {
-        media = await options.bird.downloadMedia(
-          { mediaUrl },
-          { credential, requestId: options.requestIdOf(request), signal: request.signal },
-        );
-      } catch (caught) {
-        endResponse(upstreamError(caught, error));
-        return;
-      }
-
-      const contentType =
-        media.contentType !== undefined && contentTypeProblem(media.contentType) === null ? media.contentType : 'application/octet-stream';
-      const maxAge = Math.max(0, expiresAt - Math.floor(nowMs / 1000));
-      const headers: Record<string, string> = {
-        'content-type': contentType,
-        'cache-control': `private, max-age=${maxAge}`,
-        'x-content-type-options': 'nosniff',
-        'content-disposition': dispositionFor(contentType),
-        // The token is in the path: never send it onwards in a Referer (a PDF viewer may follow links).
-        'referrer-policy': 'no-referrer',
-      };
-      if (media.contentLength !== undefined) headers['content-length'] = String(media.contentLength);
-      // The client aborts the upstream body with the request's signal when the browser goes away. The other way
-      // round, a failed upstream body (a stall past the body timeout, a reset) must end this response too, cut off:
-      // the server adapter pipes a stream without passing its error on, which left the browser waiting forever. So on
-      // node:http the socket is destroyed (the browser sees the body end short of its length); elsewhere (yoga.fetch)
-      // the body goes as a web stream, whose reader gets the error.
-      const nodeResponse = (serverContext as { res?: NodeResponse } | undefined)?.res;
-      if (nodeResponse?.destroy) {
-        media.body.once('error', () => {
-          if (!nodeResponse.writableFinished) nodeResponse.destroy();
-        });
-        endResponse(new fetchAPI.Response(media.body as unknown as BodyInit, { status: 200, headers }));
-      } else {
-        endResponse(new fetchAPI.Response(Readable.toWeb(media.body) as ReadableStream<Uint8Array>, { status: 200, headers }));
-      }
+    // Not async itself: a hook that returns a promise makes yoga run every later onRequest hook of every request
+    // in a microtask; only media paths get one.
+    onRequest(payload) {
+      if (payload.url.pathname.startsWith(MEDIA_ROUTE_PREFIX)) return serve(payload);
     },
   };
 }

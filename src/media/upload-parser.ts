@@ -405,8 +405,9 @@ export function useMultipartUploads(options: MultipartUploadsOptions): Plugin {
         }),
       );
     },
-    async onResponse({ request }) {
-      await settle(request);
+    // Not async: only a request that carried an upload has anything to settle (and makes yoga wait for it).
+    onResponse({ request }) {
+      if (requests.has(request)) return settle(request);
     },
   };
 }

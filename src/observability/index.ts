@@ -202,17 +202,16 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
           );
         };
 
+  // The same for every request: made once.
+  const onBatch = (loader: string, size: number) => metrics?.batch(loader, size);
+  const onFilterMismatch = (list: string, filter: string) => {
+    metrics?.filterMismatch(list, filter);
+    warnFilterMismatchOnce(logger, list, filter);
+  };
   return {
     plugin,
     metrics,
     metricsListener,
-    contextHooks: (request) => ({
-      onEvent: onEvent(request),
-      onBatch: (loader, size) => metrics?.batch(loader, size),
-      onFilterMismatch: (list, filter) => {
-        metrics?.filterMismatch(list, filter);
-        warnFilterMismatchOnce(logger, list, filter);
-      },
-    }),
+    contextHooks: (request) => ({ onEvent: onEvent(request), onBatch, onFilterMismatch }),
   };
 }
