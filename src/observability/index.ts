@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { getOperationAST } from 'graphql';
+import { type DocumentNode, getOperationAST } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { UpstreamEvent } from '../bird/client.ts';
 import type { Config } from '../config.ts';
@@ -72,6 +72,17 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
   const logRequests = logger.info !== ignoreLine;
   const tracing: Tracing | null = createTracing(config.tracing, spanExporter);
   const states = new WeakMap<Request, RequestState>();
+  /** The request's state, marked as executing the operation `args` chose (its type and name), or undefined when untracked. */
+  const startOperation = (args: { contextValue: unknown; document: DocumentNode; operationName?: string | null }): RequestState | undefined => {
+    const request = (args.contextValue as { request?: Request }).request;
+    const state = request ? states.get(request) : undefined;
+    if (!state) return undefined;
+    const operation = getOperationAST(args.document, args.operationName);
+    state.executed = true;
+    state.operationType = operation?.operation;
+    state.operation = operation?.name?.value ?? state.operation;
+    return state;
+  };
 
   const onEvent = (request: Request) => (event: UpstreamEvent) => {
     const state = states.get(request);
@@ -113,13 +124,8 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
       if (state && typeof params.operationName === 'string') state.operation = params.operationName;
     },
     onExecute({ args }) {
-      const request = (args.contextValue as { request?: Request }).request;
-      const state = request ? states.get(request) : undefined;
+      const state = startOperation(args);
       if (!state) return;
-      const operation = getOperationAST(args.document, args.operationName);
-      state.executed = true;
-      state.operationType = operation?.operation;
-      state.operation = operation?.name?.value ?? state.operation;
       return {
         onExecuteDone({ result }) {
           if ('errors' in result && result.errors && result.errors.length > 0) state.failed = true;
@@ -128,13 +134,8 @@ export function createObservability({ config, logger, graphqlPath, requestIdOf, 
     },
     // Subscriptions run through subscribe: the request line and metrics name them too (an error before the stream fails them).
     onSubscribe({ args }) {
-      const request = (args.contextValue as { request?: Request }).request;
-      const state = request ? states.get(request) : undefined;
+      const state = startOperation(args);
       if (!state) return;
-      const operation = getOperationAST(args.document, args.operationName);
-      state.executed = true;
-      state.operationType = operation?.operation;
-      state.operation = operation?.name?.value ?? state.operation;
       return {
         onSubscribeResult({ result }) {
           if ('errors' in result && result.errors && result.errors.length > 0) state.failed = true;
