@@ -7,8 +7,7 @@
 import { createBirdClient } from '../src/bird/client.ts';
 import { createWebhookSubscriptionClient } from '../src/bird/webhook-subscriptions.ts';
 import { type Config, birdClientOptions, loadConfig } from '../src/config.ts';
-import { WEBHOOK_PATH } from '../src/live/receiver.ts';
-import { registerWebhooks } from '../src/live/registration.ts';
+import { registerWebhooks, registrationOf } from '../src/live/registration.ts';
 
 function fail(message: string): never {
   console.error(message);
@@ -35,21 +34,12 @@ const missing = [
 ].filter(Boolean);
 if (missing.length > 0) fail(`webhooks:register needs:\n${missing.map((name) => ` - ${name}`).join('\n')}`);
 
-const receiverUrl = `${config.publicUrl}${WEBHOOK_PATH}`;
+const registration = registrationOf(config, config.publicUrl as string);
 const bird = createBirdClient(birdClientOptions(config.bird));
 const subscriptions = createWebhookSubscriptionClient(birdClientOptions(config.bird));
 try {
-  console.log(`Registering ${receiverUrl} with ${config.bird.apiUrl} …`);
-  const reports = await registerWebhooks({
-    bird,
-    subscriptions,
-    credential: { scheme: 'AccessKey', token: config.bird.accessKey as string },
-    organizationId: config.bird.organizationId as string,
-    workspaceIds: config.live.workspaceIds,
-    receiverUrl,
-    signingKey: config.live.signingKey as string,
-    log: (line) => console.log(`  ${line}`),
-  });
+  console.log(`Registering ${registration.receiverUrl} with ${config.bird.apiUrl} …`);
+  const reports = await registerWebhooks({ bird, subscriptions, ...registration, log: (line) => console.log(`  ${line}`) });
   const failed = reports.flatMap((r) => r.failed.map((f) => `${r.workspaceId} ${f.event}: ${f.error}`));
   // One machine-readable line last, for scripts and tests.
   console.log(JSON.stringify({ workspaces: reports.map(({ workspaceId, events, created, updated, removed }) => ({ workspaceId, events, created, updated, removed })) }));

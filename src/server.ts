@@ -6,8 +6,7 @@ import { type Config, birdClientOptions, loadConfig } from './config.ts';
 import type { Emulator } from './emulator/server.ts';
 import { createWebhookSubscriptionClient } from './bird/webhook-subscriptions.ts';
 import { type RunningServer, serveApp } from './lifecycle.ts';
-import { WEBHOOK_PATH } from './live/receiver.ts';
-import { registerWebhooks } from './live/registration.ts';
+import { registerWebhooks, registrationOf } from './live/registration.ts';
 
 /** What a human types: `localhost` for wildcard and loopback binds, else the configured host. */
 function displayHost(host: string): string {
@@ -22,15 +21,7 @@ async function registerDemoWebhooks(config: Config, bird: ReturnType<typeof crea
   const local = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(config.host) ? `http://127.0.0.1:${new URL(listenUrl).port}` : listenUrl;
   const subscriptions = createWebhookSubscriptionClient(birdClientOptions(config.bird));
   try {
-    const reports = await registerWebhooks({
-      bird,
-      subscriptions,
-      credential: { scheme: 'AccessKey', token: config.bird.accessKey as string },
-      organizationId: config.bird.organizationId as string,
-      workspaceIds: config.live.workspaceIds,
-      receiverUrl: `${config.publicUrl ?? local}${WEBHOOK_PATH}`,
-      signingKey: config.live.signingKey as string,
-    });
+    const reports = await registerWebhooks({ bird, subscriptions, ...registrationOf(config, config.publicUrl ?? local) });
     const failed = reports.flatMap((r) => r.failed);
     if (failed.length > 0) console.warn(`Demo webhooks: ${failed.length} subscription(s) could not be registered (${failed[0]!.error}); live updates may be missing.`);
   } catch (error) {

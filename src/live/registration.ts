@@ -7,7 +7,9 @@
 import type { BirdClient, Credential } from '../bird/client.ts';
 import { CHANNEL_EVENT_KINDS, type WebhookSubscription } from '../bird/types.ts';
 import type { WebhookSubscriptionClient } from '../bird/webhook-subscriptions.ts';
+import type { Config } from '../config.ts';
 import { WORKSPACE_PARAM } from './envelope.ts';
+import { WEBHOOK_PATH } from './receiver.ts';
 
 export interface RegistrationOptions {
   bird: BirdClient;
@@ -20,6 +22,20 @@ export interface RegistrationOptions {
   receiverUrl: string;
   signingKey: string;
   log?: (line: string) => void;
+}
+
+/**
+ * What the server's own settings say to register: its key, organization, workspaces and signing key, delivering to
+ * `${base}/webhooks/bird`. The caller has checked that the key, organization and signing key are set.
+ */
+export function registrationOf(config: Config, base: string): Pick<RegistrationOptions, 'credential' | 'organizationId' | 'workspaceIds' | 'receiverUrl' | 'signingKey'> {
+  return {
+    credential: { scheme: 'AccessKey', token: config.bird.accessKey as string },
+    organizationId: config.bird.organizationId as string,
+    workspaceIds: config.live.workspaceIds,
+    receiverUrl: `${base}${WEBHOOK_PATH}`,
+    signingKey: config.live.signingKey as string,
+  };
 }
 
 export interface WorkspaceRegistration {
