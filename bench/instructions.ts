@@ -17,10 +17,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'undici';
-import { SEED } from '../src/emulator/seed.ts';
 import { httpTask } from './lib/measure.ts';
-import { ACCESS_KEY, type GraphQLRequest, HELLO, operations, prepare } from './lib/operations.ts';
-import { OURS_SCRIPT, buildOurs, freePort, startChild } from './lib/processes.ts';
+import { type GraphQLRequest, HELLO, operations, prepare } from './lib/operations.ts';
+import { OURS_SCRIPT, buildOurs, freePort, oursEnv, startChild } from './lib/processes.ts';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -59,22 +58,20 @@ const measured =
           tsx: false,
           nodeArgs,
           wrapper: callgrind,
-          env: {
-            NODE_ENV: 'production',
-            HOST: '127.0.0.1',
-            PORT: String(port),
-            BIRD_API_URL: emulator.url,
-            BIRD_ACCESS_KEY: ACCESS_KEY,
-            BIRD_ORGANIZATION_ID: SEED.organizationId,
-            LOG_LEVEL: 'warn',
-            GRAPHIQL: 'false',
-            // valgrind slows the server ~50×: Bird call timeouts that real traffic never reaches would fire here.
-            BIRD_CONNECT_TIMEOUT_MS: '600000',
-            BIRD_HEADERS_TIMEOUT_MS: '600000',
-            BIRD_BODY_TIMEOUT_MS: '600000',
-            BIRD_DEADLINE_MS: '600000',
-            ...extraEnv,
-          },
+          env: oursEnv(
+            emulator.url,
+            port,
+            {
+              // valgrind slows the server ~50×: Bird call timeouts that real traffic never reaches would fire here.
+              BIRD_CONNECT_TIMEOUT_MS: '600000',
+              BIRD_HEADERS_TIMEOUT_MS: '600000',
+              BIRD_BODY_TIMEOUT_MS: '600000',
+              BIRD_DEADLINE_MS: '600000',
+              ...extraEnv,
+            },
+            // Pacing stays as shipped here, as these counts have always been taken.
+            true,
+          ),
           ready: { kind: 'poll', url: `http://127.0.0.1:${port}`, path: '/health' },
           timeoutMs: 1_800_000,
         });

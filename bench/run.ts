@@ -28,7 +28,7 @@ import {
   wrk,
 } from './lib/measure.ts';
 import { ACCESS_KEY, type GraphQLRequest, HELLO, type Operation, PEER_HEADERS, fixture, operations, prepare } from './lib/operations.ts';
-import { type Child, OURS_SCRIPT, ROOT, buildOurs, freePort, startChild } from './lib/processes.ts';
+import { type Child, OURS_SCRIPT, ROOT, buildOurs, freePort, oursEnv, startChild } from './lib/processes.ts';
 import { type ProfileRow, summarizeProfile } from './lib/profile.ts';
 import { type LiveResult, type LiveSettings, liveReport, runLive } from './lib/live.ts';
 import { type BurstPhase, type CoalescedResult, burstReport, coalescedReport, controlOf, runBurst, runCoalesced } from './lib/scenarios.ts';
@@ -92,29 +92,6 @@ async function stopAll(): Promise<void> {
   await Promise.all(children.splice(0).map((c) => c.stop()));
 }
 process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
-
-function oursEnv(emulatorUrl: string, port: number, extra: Record<string, string> = {}, pacing = false): Record<string, string> {
-  const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    BIRD_API_URL: emulatorUrl,
-    BIRD_ACCESS_KEY: ACCESS_KEY,
-    BIRD_ORGANIZATION_ID: SEED.organizationId,
-    LOG_LEVEL: 'warn',
-    GRAPHIQL: 'false',
-    // The bench emulator enforces no rate limits: pacing to Bird's 50 GET/s per workspace would measure the pacing.
-    BIRD_RATE_GET_PER_SECOND: 'off',
-    BIRD_RATE_POST_PER_SECOND: 'off',
-    ...extra,
-  };
-  // The burst scenario runs the shipped pacing (Bird's 50 GET/s and 500 POST/s per workspace) against Bird's limits.
-  if (pacing) {
-    delete env.BIRD_RATE_GET_PER_SECOND;
-    delete env.BIRD_RATE_POST_PER_SECOND;
-  }
-  return env;
-}
 
 async function startOurs(name: string, emulatorUrl: string, extra: Record<string, string> = {}, nodeArgs: string[] = [], pacing = false): Promise<Child> {
   const port = await freePort();

@@ -15,7 +15,7 @@
 import { Pool } from 'undici';
 import { generate, percentile, rssMiB, slope } from '../bench/lib/measure.ts';
 import { ACCESS_KEY, type GraphQLRequest, operations, prepare } from '../bench/lib/operations.ts';
-import { type Child, OURS_SCRIPT, buildOurs, freePort, startChild } from '../bench/lib/processes.ts';
+import { type Child, OURS_SCRIPT, buildOurs, freePort, oursEnv, startChild } from '../bench/lib/processes.ts';
 import { SEED } from '../src/emulator/seed.ts';
 
 const env = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
@@ -93,19 +93,8 @@ async function main(): Promise<void> {
       name: 'ours',
       script: OURS_SCRIPT,
       tsx: false,
-      env: {
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        BIRD_API_URL: emulator.url,
-        BIRD_ACCESS_KEY: ACCESS_KEY,
-        BIRD_ORGANIZATION_ID: SEED.organizationId,
-        LOG_LEVEL: 'warn',
-        GRAPHIQL: 'false',
-        // The emulator has no rate limits here; the client's own pacing must not be what is measured.
-        BIRD_RATE_GET_PER_SECOND: 'off',
-        BIRD_RATE_POST_PER_SECOND: 'off',
-      },
+      // The emulator has no rate limits here; the client's own pacing must not be what is measured.
+      env: oursEnv(emulator.url, port),
       ready: { kind: 'poll', url, path: '/health' },
     });
     children.push(ours);

@@ -6,6 +6,8 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from '../../scripts/build.mjs';
+import { SEED } from '../../src/emulator/seed.ts';
+import { ACCESS_KEY } from './operations.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -124,6 +126,33 @@ export async function startChild(options: StartOptions): Promise<Child> {
  * Our server as production runs it: `npm start` with NODE_ENV=production (scripts/start.mjs: the bundle
  * dist/server.mjs in plain Node, no runtime transpiler, with its V8 heap setting). The bench builds the bundle first.
  */
+/**
+ * Our server's environment in the bench, the soak and the instruction counts: production, the emulator as Bird with the
+ * seed's key and organization, warn-level logs, no GraphiQL, pacing off unless `pacing` (the emulator enforces no limits).
+ */
+export function oursEnv(emulatorUrl: string, port: number, extra: Record<string, string> = {}, pacing = false): Record<string, string> {
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    BIRD_API_URL: emulatorUrl,
+    BIRD_ACCESS_KEY: ACCESS_KEY,
+    BIRD_ORGANIZATION_ID: SEED.organizationId,
+    LOG_LEVEL: 'warn',
+    GRAPHIQL: 'false',
+    // The bench emulator enforces no rate limits: pacing to Bird's 50 GET/s per workspace would measure the pacing.
+    BIRD_RATE_GET_PER_SECOND: 'off',
+    BIRD_RATE_POST_PER_SECOND: 'off',
+    ...extra,
+  };
+  // The burst scenario runs the shipped pacing (Bird's 50 GET/s and 500 POST/s per workspace) against Bird's limits.
+  if (pacing) {
+    delete env.BIRD_RATE_GET_PER_SECOND;
+    delete env.BIRD_RATE_POST_PER_SECOND;
+  }
+  return env;
+}
+
 export const OURS_SCRIPT = 'scripts/start.mjs';
 /** The same build as `npm run build` and `npm start` (scripts/build.mjs). */
 export async function buildOurs(): Promise<void> {
